@@ -1,0 +1,59 @@
+/** Dependency rules of the ledger, enforced by `npm run lint:deps` (part of `npm test`). */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'A domain folder imports nothing from Nest, a database driver or another layer: only other domain code and node built-ins.',
+      severity: 'error',
+      from: { path: '(^|/)domain/' },
+      to: {
+        pathNot: ['(^|/)domain/', '^node:', '^(crypto|util)$'],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'domain-no-frameworks-even-for-types',
+      severity: 'error',
+      from: { path: '(^|/)domain/' },
+      to: { path: 'node_modules/(@nestjs|pg|better-sqlite3|@eventstore|@kurrent|@electric-sql|rxjs|class-validator)' },
+    },
+    {
+      name: 'libs-do-not-import-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'read-models-do-not-touch-adapters',
+      comment: 'View definitions are pure functions of events; only the projection runner touches a store.',
+      severity: 'error',
+      from: { path: '^libs/views/(withdrawal|timeliness|disproportionality|predictors|case-digest|domain)/' },
+      to: { path: '^libs/event-store/(sqlite|postgres|kurrentdb)/' },
+    },
+    {
+      name: 'store-adapters-are-independent',
+      severity: 'error',
+      from: { path: '^libs/event-store/(sqlite|postgres|kurrentdb)/' },
+      to: { path: '^libs/event-store/(sqlite|postgres|kurrentdb)/', pathNot: '^libs/event-store/$1/' },
+    },
+    {
+      name: 'no-production-code-imports-tests',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: '\\.spec\\.ts$|/contract/' },
+      to: { path: '(\\.spec\\.ts$|^test/)' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

@@ -1,0 +1,71 @@
+// The one event-store port. Every adapter (embedded SQLite, PostgreSQL, KurrentDB) passes the same
+// contract suite (libs/event-store/contract/). Nothing here knows about Nest or a driver.
+import type { CaseEvent, StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+/** Expected version of a case stream before an append: its current last version (0 = no events yet), or 'any'. */
+export type ExpectedVersion = number | 'any';
+
+export interface AppendRequest {
+  caseId: string;
+  expectedVersion: ExpectedVersion;
+  /** Events of this case, in the order they are to be appended; `metadata.recordedAt` is already filled in. */
+  events: CaseEvent[];
+}
+
+export type AppendOutcome =
+  | { status: 'appended'; events: StoredCaseEvent[] }
+  /** Every event's eventId was already stored with the same caseId, type, occurredAt and data: nothing stored. */
+  | { status: 'duplicate'; events: StoredCaseEvent[] };
+
+/** Head of the global log: what an inspector exports and later checks a ledger against. */
+export interface LedgerHead { position: number; hash: string }
+
+/**
+ * One stored record exactly as persisted: what the hash chain commits to (see docs/integrity.md).
+ * `body` is the interchange line as stored (JSON text); hashes are 32-byte SHA-256 digests.
+ */
+export interface StoredRecord {
+  position: number;
+  caseId: string;
+  streamVersion: number;
+  appendedAt: number; // ms since epoch: when the ledger appended it
+  body: string;
+  leafHash: Buffer;
+  chainHash: Buffer;
+}
+
+export interface ReadAllOptions { fromPosition: number; limit: number }
+
+export interface EventStore {
+  /**
+   * Appends atomically with an expected-version check. Idempotent by eventId: a retry of stored
+   * events is a 'duplicate'; an eventId stored with different content throws EventIdConflictError;
+   * a version mismatch throws VersionConflictError (with expected and actual).
+   */
+  append(request: AppendRequest): Promise<AppendOutcome>;
+  /**
+   * Several appends in one transaction (the importer's fast path): each request is judged on its own
+   * (one failing request does not stop the others) and the outcomes come back in order.
+   */
+  appendMany(requests: AppendRequest[]): Promise<(AppendOutcome | { status: 'error'; error: Error })[]>;
+  /** All events of a case, in stream order (ledger order). Empty for an unknown case. */
+  readStream(caseId: string): Promise<StoredCaseEvent[]>;
+  /** readStream for many cases in one round trip; cases with no events are absent from the map. */
+  readStreams(caseIds: string[]): Promise<Map<string, StoredCaseEvent[]>>;
+  /** The stored events with these eventIds (compared case-insensitively, as UUIDs are), in any order. */
+  findEvents(eventIds: string[]): Promise<StoredCaseEvent[]>;
+  /** Current version of a case's stream (0 when it has none). */
+  streamVersion(caseId: string): Promise<number>;
+  /** Events of the global log with position >= fromPosition, in position order, at most `limit`. Never skips an event that commits late. */
+  readAll(options: ReadAllOptions): Promise<StoredCaseEvent[]>;
+  /** Resolves when the log holds an event with position >= `position`, or after `timeoutMs`. */
+  waitForEvents(position: number, timeoutMs: number): Promise<void>;
+  head(): Promise<LedgerHead>;
+  /** The raw stored records (exact stored bytes and hashes) for `verify`, in position order. */
+  readRecords(options: ReadAllOptions): Promise<StoredRecord[]>;
+  /** Storage used, for the benchmarks: bytes on disk (or in the database) and events stored. */
+  storageStats(): Promise<{ bytes: number; events: number }>;
+  close(): Promise<void>;
+}
