@@ -34,6 +34,11 @@ export interface StoredRecord {
   body: string;
   leafHash: Buffer;
   chainHash: Buffer;
+  /**
+   * The store's eventId key column (16 bytes of the normalised UUID), when the adapter keeps one. It is
+   * derived from the body and not hashed, so `verify` checks it against the body.
+   */
+  eventKey?: Buffer;
 }
 
 export interface ReadAllOptions { fromPosition: number; limit: number }

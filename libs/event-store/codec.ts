@@ -1,0 +1,77 @@
+// Stored body <-> CaseEvent. The stored body is the interchange line (events.md) as JSON text, kept
+// byte for byte: the hash chain commits to it and `export` writes it out verbatim.
+import type { Actor, CaseEvent, CaseEventMetadata, StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
+import { normalizeEventId, toInterchangeLine } from '../case-ledger/domain/interchange.js';
+
+/** The fields of an interchange line, in the order they are written. */
+export interface InterchangeFields {
+  eventId: string;
+  caseId: string;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  actor?: Actor;
+  data: unknown;
+}
+
+/** An event ready to store: its interchange line, the line's JSON text and its 16-byte eventId key. */
+export interface EncodedEvent {
+  line: InterchangeFields;
+  body: string;
+  key: Buffer;
+  keyHex: string;
+}
+
+export function encodeEvent(event: CaseEvent): EncodedEvent {
+  const line = toInterchangeLine(event) as unknown as InterchangeFields;
+  const keyHex = eventKeyHex(event.metadata.eventId);
+  if (keyHex === undefined) {
+    throw new Error(`eventId "${event.metadata.eventId}" is not a UUID in the hyphenated 8-4-4-4-12 form`);
+  }
+  return { line, body: JSON.stringify(line), key: Buffer.from(keyHex, 'hex'), keyHex };
+}
+
+/** A stored event from its interchange line (already parsed) and its place in the ledger. */
+export function storedFromLine(line: InterchangeFields, position: number, streamVersion: number): StoredCaseEvent {
+  const metadata: CaseEventMetadata = {
+    eventId: line.eventId,
+    caseId: line.caseId,
+    occurredAt: line.occurredAt,
+    recordedAt: line.recordedAt,
+  };
+  if (line.actor !== undefined && line.actor !== null) metadata.actor = line.actor;
+  return { type: line.type, data: line.data, metadata, position, streamVersion } as StoredCaseEvent;
+}
+
+/** Decodes a stored body (JSON text of an interchange line) into a StoredCaseEvent. */
+export function decodeBody(body: string, position: number, streamVersion: number): StoredCaseEvent {
+  return storedFromLine(JSON.parse(body) as InterchangeFields, position, streamVersion);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The 32 hex digits of a UUID eventId, lower case (the store's `event_key`), or undefined if it is not a UUID. */
+export function eventKeyHex(eventId: string): string | undefined {
+  if (typeof eventId !== 'string') return undefined;
+  const id = normalizeEventId(eventId);
+  if (!UUID.test(id)) return undefined;
+  return id.slice(0, 8) + id.slice(9, 13) + id.slice(14, 18) + id.slice(19, 23) + id.slice(24);
+}
+
+const PREFIX = '{"eventId":"';
+/**
+ * The eventId written in a stored body. Bodies the stores write begin with it, so this is a slice;
+ * anything else is parsed. Undefined when the body is not an object with a string eventId.
+ */
+export function eventIdInBody(body: string): string | undefined {
+  if (body.startsWith(PREFIX) && body.charCodeAt(PREFIX.length + 36) === 34 /* " */) {
+    const id = body.slice(PREFIX.length, PREFIX.length + 36);
+    if (!id.includes('\\')) return id;
+  }
+  try {
+    const value = JSON.parse(body) as { eventId?: unknown } | null;
+    return value && typeof value.eventId === 'string' ? value.eventId : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,55 @@
+// The ledger's hash chain, format v1 (docs/integrity.md). Pure functions over stored fields: the same
+// code computes the hashes when a store appends and when `verifyLedger` re-checks them.
+import { hash as oneShotHash, createHash } from 'node:crypto';
+
+/** Tag that starts every leaf preimage. A later record format gets a new tag and is verified beside v1. */
+export const LEAF_TAG_V1 = 'ledger-event-v1';
+
+/** The chain value "before" position 1: 32 zero bytes. */
+export const GENESIS_CHAIN: Buffer = Buffer.alloc(32);
+
+/** The fields of a stored record that the leaf hash commits to. */
+export interface LeafFields {
+  position: number;
+  caseId: string;
+  streamVersion: number;
+  /** ms since epoch, an integer */
+  appendedAt: number;
+  /** the interchange line exactly as stored */
+  body: string;
+}
+
+const sha256: (data: string | Buffer) => Buffer =
+  typeof oneShotHash === 'function'
+    ? (data) => oneShotHash('sha256', data, 'buffer') as unknown as Buffer
+    : (data) => createHash('sha256').update(data).digest();
+
+/**
+ * leafHash = SHA-256("ledger-event-v1\n" + position + "\n" + caseId + "\n" + streamVersion + "\n" +
+ * appendedAt + "\n" + body), UTF-8. Integers are written in decimal with no sign, padding or exponent.
+ */
+export function leafHash(r: LeafFields): Buffer {
+  return sha256(`${LEAF_TAG_V1}\n${r.position}\n${r.caseId}\n${r.streamVersion}\n${r.appendedAt}\n${r.body}`);
+}
+
+const pair = Buffer.alloc(64);
+/** chainHash = SHA-256(previousChainHash ‖ leafHash): the raw 32-byte values concatenated. */
+export function chainHash(previous: Buffer, leaf: Buffer): Buffer {
+  if (previous.length !== 32 || leaf.length !== 32) throw new Error('chainHash: both inputs must be 32-byte SHA-256 digests');
+  previous.copy(pair, 0);
+  leaf.copy(pair, 32);
+  return sha256(pair);
+}
+
+/** Stored records only go in if these hold: they keep the leaf preimage unambiguous. */
+export function assertLeafFields(r: LeafFields): void {
+  if (!Number.isSafeInteger(r.position) || r.position < 1) throw new Error(`invalid position ${r.position}`);
+  if (!Number.isSafeInteger(r.streamVersion) || r.streamVersion < 1) throw new Error(`invalid stream version ${r.streamVersion}`);
+  if (!Number.isSafeInteger(r.appendedAt) || r.appendedAt < 0) throw new Error(`invalid appendedAt ${r.appendedAt}`);
+  if (r.caseId.length === 0 || r.caseId.includes('\n')) throw new Error('a caseId must be non-empty and hold no line break');
+}
+
+/** The head of a ledger as exported: position and hex chain hash (position 0 = empty ledger). */
+export function headOf(position: number, chain: Buffer): { position: number; hash: string } {
+  return { position, hash: chain.toString('hex') };
+}

@@ -1,0 +1,207 @@
+// The contract against a real PostgreSQL server (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test),
+// each test in a schema of its own, plus concurrency with real concurrent transactions.
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { describeEventStoreContract } from '../contract/event-store.contract.js';
+import { caseHistory, caseReported, victimContact } from '../contract/fixtures.js';
+import { verifyEventStore } from '../integrity/verify.js';
+import type { EventStore } from '../port.js';
+import { openPostgresEventStore, quoteIdent, type PostgresEventStore } from './postgres-event-store.js';
+
+const URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const prefix = `evs_${process.pid}_${Date.now().toString(36)}`;
+let n = 0;
+const newSchema = () => `${prefix}_${++n}`;
+
+let admin: pg.Pool;
+const schemas: string[] = [];
+beforeAll(() => {
+  admin = new pg.Pool({ connectionString: URL, max: 2 });
+});
+afterAll(async () => {
+  for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE`);
+  await admin.end();
+});
+
+async function rawSql(schema: string, statement: string): Promise<void> {
+  const c = new pg.Client({ connectionString: URL });
+  await c.connect();
+  try {
+    await c.query(`SET search_path TO ${quoteIdent(schema)};\n${statement}`);
+  } finally {
+    await c.end();
+  }
+}
+
+describeEventStoreContract('PostgreSQL', async () => {
+  const schema = newSchema();
+  schemas.push(schema);
+  const open: EventStore[] = [];
+  const openOne = async () => {
+    const s = await openPostgresEventStore(URL, { schema, pollIntervalMs: 100 });
+    open.push(s);
+    return s;
+  };
+  const store = await openOne();
+  return {
+    store,
+    tamper: { sql: (statement) => rawSql(schema, statement), blob: (hex) => `'\\x${hex}'::bytea` },
+    reopen: openOne,
+    async cleanup() {
+      for (const s of open) await s.close();
+      await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    },
+  };
+});
+
+describe('PostgreSQL store under concurrency', () => {
+  const stores: EventStore[] = [];
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+  });
+  async function open(schema: string, options: Parameters<typeof openPostgresEventStore>[1] = {}): Promise<PostgresEventStore> {
+    const s = await openPostgresEventStore(URL, { schema, ...options });
+    stores.push(s);
+    return s;
+  }
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+  test('writers in separate pools with transactions held open before COMMIT: a tailing reader sees every position once, in order', async () => {
+    const schema = newSchema();
+    schemas.push(schema);
+    const writers = await Promise.all(
+      [0, 1, 2, 3].map(() => open(schema, { beforeCommit: () => sleep(Math.floor(Math.random() * 15)) })),
+    );
+    const reader = await open(schema, { pollIntervalMs: 50 });
+    const rounds = 12;
+    let total = 0;
+    const plans = writers.map((_, w) =>
+      Array.from({ length: rounds }, (_, r) => {
+        const size = 1 + ((w + r) % 3);
+        total += size;
+        return { caseId: `W${w}-C${r % 3}`, size };
+      }),
+    );
+
+    let writing = true;
+    const seen: number[] = [];
+    const tail = (async () => {
+      let next = 1;
+      for (;;) {
+        const page = await reader.readAll({ fromPosition: next, limit: 4 });
+        for (const e of page) seen.push(e.position);
+        if (page.length) next = page[page.length - 1]!.position + 1;
+        else if (!writing && next > total) return;
+        else await reader.waitForEvents(next, 100);
+      }
+    })();
+
+    await Promise.all(
+      writers.map(async (store, w) => {
+        const versions = new Map<string, number>();
+        for (const { caseId, size } of plans[w]!) {
+          const v = versions.get(caseId) ?? 0;
+          const events = v === 0 ? caseHistory(caseId, size) : Array.from({ length: size }, () => victimContact(caseId));
+          const outcome = await store.append({ caseId, expectedVersion: v, events });
+          versions.set(caseId, v + outcome.events.length);
+        }
+      }),
+    );
+    writing = false;
+    await tail;
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(await verifyEventStore(reader)).toMatchObject({ ok: true, events: total });
+  });
+
+  test('readAll never skips an event that commits late (raw transactions committing out of position order)', async () => {
+    const schema = newSchema();
+    schemas.push(schema);
+    const store = await open(schema);
+    await store.append({ caseId: 'CASE-A', expectedVersion: 0, events: caseHistory('CASE-A', 2) });
+    const s = quoteIdent(schema);
+    const insert = (position: number, caseId: string) => {
+      const event = caseReported(caseId);
+      return {
+        text:
+          `INSERT INTO ${s}.events (position, appended_at, stream_version, case_id, event_key, body, leaf, chain) ` +
+          `VALUES ($1, $2, 1, $3, decode($4, 'hex'), $5, decode($6, 'hex'), decode($6, 'hex'))`,
+        values: [position, Date.now(), caseId, randomUUID().replace(/-/g, ''), JSON.stringify({ ...event.metadata, type: event.type, data: event.data }), '00'.repeat(32)],
+      };
+    };
+    const early = new pg.Client({ connectionString: URL });
+    const late = new pg.Client({ connectionString: URL });
+    await early.connect();
+    await late.connect();
+    try {
+      await late.query('BEGIN');
+      await late.query(insert(3, 'LATE'));       // position 3, not committed yet
+      await early.query('BEGIN');
+      await early.query(insert(4, 'EARLY'));     // position 4 ...
+      await early.query('COMMIT');               // ... commits first
+      expect((await store.readAll({ fromPosition: 1, limit: 10 })).map((e) => e.position)).toEqual([1, 2]);
+      expect(await store.readAll({ fromPosition: 3, limit: 10 })).toEqual([]);
+      await late.query('COMMIT');
+      expect((await store.readAll({ fromPosition: 3, limit: 10 })).map((e) => [e.position, e.metadata.caseId])).toEqual([
+        [3, 'LATE'], [4, 'EARLY'],
+      ]);
+    } finally {
+      await early.end();
+      await late.end();
+    }
+  });
+
+  test('a writer holding the head lock makes the others wait; positions stay contiguous', async () => {
+    const schema = newSchema();
+    schemas.push(schema);
+    const slow = await open(schema, { beforeCommit: () => sleep(300) });
+    const fast = await open(schema);
+    const started = Date.now();
+    const slowDone = slow.append({ caseId: 'SLOW', expectedVersion: 0, events: [caseReported('SLOW')] }).then(() => Date.now());
+    await sleep(50);
+    const fastOutcome = await fast.append({ caseId: 'FAST', expectedVersion: 0, events: [caseReported('FAST')] });
+    const fastAt = Date.now();
+    expect(fastAt).toBeGreaterThanOrEqual(await slowDone);
+    expect(fastAt - started).toBeGreaterThanOrEqual(250);
+    expect(fastOutcome.events[0]!.position).toBe(2);
+    expect(await verifyEventStore(fast)).toMatchObject({ ok: true, events: 2 });
+  });
+
+  test('several processes creating the schema at once all succeed', async () => {
+    const schema = newSchema();
+    schemas.push(schema);
+    const opened = await Promise.all([open(schema), open(schema), open(schema)]);
+    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${quoteIdent(schema)}.ledger_head`);
+    expect(rows[0].n).toBe(1);
+    await opened[0]!.append({ caseId: 'CASE-A', expectedVersion: 0, events: [caseReported('CASE-A')] });
+    expect((await opened[2]!.head()).position).toBe(1);
+  });
+
+  test('waitForEvents is woken by NOTIFY from another pool (polling disabled in effect)', async () => {
+    const schema = newSchema();
+    schemas.push(schema);
+    const waiter = await open(schema, { pollIntervalMs: 60_000 });
+    const writer = await open(schema);
+    await waiter.waitForEvents(1, 10); // starts LISTEN
+    await sleep(100);
+    const started = Date.now();
+    const waiting = waiter.waitForEvents(1, 20_000);
+    await sleep(20);
+    await writer.append({ caseId: 'CASE-A', expectedVersion: 0, events: [caseReported('CASE-A')] });
+    await waiting;
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('uses the connection search_path when no schema is given', async () => {
+    const schema = newSchema();
+    schemas.push(schema);
+    await admin.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+    const url = new globalThis.URL(URL);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const store = await openPostgresEventStore(url.toString());
+    stores.push(store);
+    expect(store.schema).toBe(schema);
+    await store.append({ caseId: 'CASE-A', expectedVersion: 0, events: [caseReported('CASE-A')] });
+    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${quoteIdent(schema)}.events`);
+    expect(rows[0].n).toBe(1);
+  });
+});

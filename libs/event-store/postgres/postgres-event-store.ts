@@ -1,0 +1,389 @@
+// The PostgreSQL event store. Global order and the hash chain need serial appends: every write
+// transaction first locks the single row of `ledger_head` (SELECT ... FOR UPDATE), assigns positions
+// contiguously from it, inserts all its events with ONE multi-row statement, moves the head and
+// NOTIFYs, then commits. Written against the small `Sql` interface, so it also runs on PGlite.
+import type pg from 'pg';
+import type { StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
+import { DomainError } from '../../case-ledger/domain/errors.js';
+import type {
+  AppendOutcome, AppendRequest, EventStore, LedgerHead, ReadAllOptions, StoredRecord,
+} from '../port.js';
+import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
+import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
+import { HeadWaiters } from '../head-waiters.js';
+import { assertLeafFields, chainHash, leafHash } from '../integrity/hash-chain.js';
+import { pgliteSql, pgPoolSql, type PGliteLike, type Sql, type SqlRunner } from './sql.js';
+
+export const POSTGRES_SCHEMA_VERSION = 1;
+
+export interface PostgresEventStoreOptions {
+  /** Schema of the ledger's tables (created if missing). Default: the connection's current schema (search_path). */
+  schema?: string;
+  /** Polling fallback for waitForEvents besides LISTEN/NOTIFY (default 200 ms). */
+  pollIntervalMs?: number;
+  /**
+   * Test hook: runs inside each append transaction after its writes, just before COMMIT, while the
+   * head lock is held (e.g. a delay, to hold transactions open concurrently).
+   */
+  beforeCommit?: (appended: { fromPosition: number; toPosition: number }) => Promise<void>;
+}
+
+type Outcome = AppendOutcome | { status: 'error'; error: Error };
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function toBuffer(v: unknown): Buffer {
+  if (Buffer.isBuffer(v)) return v;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  throw new Error(`expected bytea, got ${typeof v}`);
+}
+
+/** PostgreSQL from a connection string (or pool config): the store owns the pool and ends it on close. */
+export async function openPostgresEventStore(
+  connection: string | pg.PoolConfig,
+  options: PostgresEventStoreOptions = {},
+): Promise<PostgresEventStore> {
+  const sql = pgPoolSql(connection);
+  try {
+    return await PostgresEventStore.open(sql, options, true);
+  } catch (e) {
+    await sql.close().catch(() => {});
+    throw e;
+  }
+}
+
+/** The same adapter on a PGlite instance (tests). The instance stays open after `close`. */
+export function openPgliteEventStore(db: PGliteLike, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+  return PostgresEventStore.open(pgliteSql(db), options, false);
+}
+
+interface EventRow { position: string | number; stream_version: number; body: string }
+
+export class PostgresEventStore implements EventStore {
+  private readonly waiters: HeadWaiters;
+  private listening: Promise<() => Promise<void>> | undefined;
+  private closed = false;
+  private readonly q: Record<
+    'lockHead' | 'lookup' | 'write' | 'head' | 'version' | 'stream' | 'streams' | 'byKeys' | 'all' | 'records' | 'stats',
+    string
+  >;
+
+  private constructor(
+    private readonly sql: Sql,
+    /** The schema holding the tables. */
+    readonly schema: string,
+    private readonly channel: string,
+    private readonly options: PostgresEventStoreOptions,
+    private readonly ownsSql: boolean,
+  ) {
+    const s = quoteIdent(schema);
+    const keysParam = `ARRAY(SELECT decode(x, 'hex') FROM unnest($1::text[]) AS x)`;
+    this.q = {
+      lockHead: `SELECT position, chain FROM ${s}.ledger_head WHERE id FOR UPDATE`,
+      // One round trip for both look-ups of a write: the events already stored under the request's
+      // eventIds ('k' rows) and the current version of each case ('c' rows).
+      lookup:
+        `SELECT 'k' AS kind, encode(event_key, 'hex') AS k, position, stream_version, body FROM ${s}.events ` +
+        `WHERE event_key = ANY (${keysParam}) ` +
+        `UNION ALL SELECT 'c', c, NULL, (SELECT stream_version FROM ${s}.events WHERE case_id = c ` +
+        `ORDER BY stream_version DESC LIMIT 1), NULL FROM unnest($2::text[]) AS c`,
+      write:
+        `WITH ins AS (INSERT INTO ${s}.events (position, appended_at, stream_version, case_id, event_key, body, leaf, chain) ` +
+        `SELECT t.p, $2::bigint, t.v, t.c, decode(t.k, 'hex'), t.b, decode(t.l, 'hex'), decode(t.h, 'hex') ` +
+        `FROM unnest($1::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS t(p, v, c, k, b, l, h) ` +
+        `RETURNING 1), ` +
+        `moved AS (UPDATE ${s}.ledger_head SET position = $9::bigint, chain = decode($10::text, 'hex') WHERE id RETURNING 1) ` +
+        `SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM moved)::int AS moved, pg_notify($11::text, $9::bigint::text)`,
+      head: `SELECT position, chain FROM ${s}.ledger_head WHERE id`,
+      version: `SELECT stream_version FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version DESC LIMIT 1`,
+      stream: `SELECT position, stream_version, body FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version`,
+      streams: `SELECT case_id, position, stream_version, body FROM ${s}.events WHERE case_id = ANY ($1::text[]) ORDER BY case_id, stream_version`,
+      byKeys: `SELECT position, stream_version, body FROM ${s}.events WHERE event_key = ANY (${keysParam})`,
+      all: `SELECT position, stream_version, body FROM ${s}.events WHERE position >= $1 ORDER BY position LIMIT $2`,
+      records:
+        `SELECT position, case_id, stream_version, appended_at, body, leaf, chain, event_key FROM ${s}.events ` +
+        `WHERE position >= $1 ORDER BY position LIMIT $2`,
+      stats:
+        `SELECT (pg_total_relation_size('${s.replace(/'/g, "''")}.events') + pg_total_relation_size('${s.replace(/'/g, "''")}.ledger_head'))::int8 AS bytes, ` +
+        `(SELECT count(*) FROM ${s}.events)::int8 AS events`,
+    };
+    this.waiters = new HeadWaiters(async () => (await this.head()).position, options.pollIntervalMs ?? 200);
+  }
+
+  /** Opens the store on `sql`, creating the schema on first use (idempotent, under an advisory lock). */
+  static async open(sql: Sql, options: PostgresEventStoreOptions = {}, ownsSql = false): Promise<PostgresEventStore> {
+    const encoding = (await sql.query<{ server_encoding: string }>('SHOW server_encoding')).rows[0]?.server_encoding;
+    if (encoding !== 'UTF8') throw new Error(`the ledger needs a UTF8 database (stored bodies are hashed byte for byte); this one is ${encoding}`);
+    let schema = options.schema;
+    if (schema === undefined) {
+      schema = (await sql.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0]?.s ?? 'public';
+    }
+    await createSchema(sql, schema, options.schema !== undefined);
+    const channel = `ledger_${schema.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
+    return new PostgresEventStore(sql, schema, channel, options, ownsSql);
+  }
+
+  async append(request: AppendRequest): Promise<AppendOutcome> {
+    const [outcome] = await this.appendMany([request]);
+    if (outcome!.status === 'error') throw outcome!.error;
+    return outcome!;
+  }
+
+  async appendMany(requests: AppendRequest[]): Promise<Outcome[]> {
+    if (requests.length === 0) return [];
+    const prepared = requests.map((r) => {
+      try {
+        return prepareRequest(r);
+      } catch (e) {
+        return e as Error;
+      }
+    });
+    const valid = prepared.filter((p): p is PreparedRequest => !(p instanceof Error));
+    if (valid.length === 0) return prepared.map((error) => ({ status: 'error', error: error as Error }));
+    const keys = [...new Set(valid.flatMap((r) => r.events.map((e) => e.keyHex)))];
+    const cases = [...new Set(valid.map((r) => r.caseId))];
+
+    const { outcomes, position } = await this.sql.transaction(async (tx) => {
+      // 1. The head lock: from here until COMMIT no other writer can append, so positions are ours.
+      const head = (await tx.query<{ position: string | number; chain: unknown }>(this.q.lockHead)).rows[0];
+      if (!head) throw new Error(`${this.schema}.ledger_head has no row: the ledger's head record was deleted`);
+      const startPosition = Number(head.position);
+      let position = startPosition;
+      let chain = toBuffer(head.chain);
+      // 2. Look-ups, in a statement that starts after the lock: it sees every earlier writer's commit.
+      const storedByKey = new Map<string, StoredCaseEvent>();
+      const versionOf = new Map<string, number>();
+      const rows = (
+        await tx.query<{ kind: string; k: string; position: string | number | null; stream_version: number | null; body: string | null }>(
+          this.q.lookup,
+          [keys, cases],
+        )
+      ).rows;
+      for (const r of rows) {
+        if (r.kind === 'k') storedByKey.set(r.k, decodeBody(r.body!, Number(r.position), r.stream_version!));
+        else versionOf.set(r.k, r.stream_version ?? 0);
+      }
+      const lookup = {
+        storedEvent: (e: PreparedEvent) => storedByKey.get(e.keyHex),
+        currentVersion: (caseId: string) => versionOf.get(caseId) ?? 0,
+      };
+      // 3. Judge each request on its own, in order; build the rows of the ones that append.
+      const appendedAt = Date.now();
+      const cols = { p: [] as number[], v: [] as number[], c: [] as string[], k: [] as string[], b: [] as string[], l: [] as string[], h: [] as string[] };
+      const outcomes = prepared.map((request): Outcome => {
+        if (request instanceof Error) return { status: 'error', error: request };
+        let judged;
+        try {
+          judged = judgeRequest(request, lookup);
+        } catch (e) {
+          if (e instanceof DomainError) return { status: 'error', error: e };
+          throw e;
+        }
+        if (judged.kind === 'duplicate') return { status: 'duplicate', events: judged.events };
+        const events: StoredCaseEvent[] = [];
+        let version = judged.currentVersion;
+        for (const e of request.events) {
+          position++;
+          version++;
+          const fields = { position, caseId: request.caseId, streamVersion: version, appendedAt, body: e.body };
+          assertLeafFields(fields);
+          const leaf = leafHash(fields);
+          chain = chainHash(chain, leaf);
+          cols.p.push(position);
+          cols.v.push(version);
+          cols.c.push(request.caseId);
+          cols.k.push(e.keyHex);
+          cols.b.push(e.body);
+          cols.l.push(leaf.toString('hex'));
+          cols.h.push(chain.toString('hex'));
+          const stored = storedFromLine(e.line, position, version);
+          storedByKey.set(e.keyHex, stored);
+          events.push(stored);
+        }
+        versionOf.set(request.caseId, version);
+        return { status: 'appended', events };
+      });
+      // 4. One statement: all rows, the new head, and the NOTIFY (delivered at COMMIT).
+      if (position !== startPosition) {
+        const [w] = (
+          await tx.query<{ inserted: number; moved: number }>(this.q.write, [
+            cols.p, appendedAt, cols.v, cols.c, cols.k, cols.b, cols.l, cols.h,
+            position, chain.toString('hex'), this.channel,
+          ])
+        ).rows;
+        if (w?.inserted !== position - startPosition || w?.moved !== 1) {
+          throw new Error(`append wrote ${w?.inserted} of ${position - startPosition} events or did not move the head: rolled back`);
+        }
+        await this.options.beforeCommit?.({ fromPosition: startPosition + 1, toPosition: position });
+      }
+      return { outcomes, position };
+    });
+    this.waiters.notify(position);
+    return outcomes;
+  }
+
+  async readStream(caseId: string): Promise<StoredCaseEvent[]> {
+    const { rows } = await this.sql.query<EventRow>(this.q.stream, [caseId]);
+    return rows.map((r) => decodeBody(r.body, Number(r.position), r.stream_version));
+  }
+
+  async readStreams(caseIds: string[]): Promise<Map<string, StoredCaseEvent[]>> {
+    const out = new Map<string, StoredCaseEvent[]>();
+    if (caseIds.length === 0) return out;
+    const { rows } = await this.sql.query<EventRow & { case_id: string }>(this.q.streams, [[...new Set(caseIds)]]);
+    for (const r of rows) {
+      let list = out.get(r.case_id);
+      if (!list) out.set(r.case_id, (list = []));
+      list.push(decodeBody(r.body, Number(r.position), r.stream_version));
+    }
+    return out;
+  }
+
+  async findEvents(eventIds: string[]): Promise<StoredCaseEvent[]> {
+    const keys = new Set<string>();
+    for (const id of eventIds) {
+      const hex = eventKeyHex(id);
+      if (hex !== undefined) keys.add(hex);
+    }
+    if (keys.size === 0) return [];
+    const { rows } = await this.sql.query<EventRow>(this.q.byKeys, [[...keys]]);
+    return rows.map((r) => decodeBody(r.body, Number(r.position), r.stream_version));
+  }
+
+  async streamVersion(caseId: string): Promise<number> {
+    const { rows } = await this.sql.query<{ stream_version: number }>(this.q.version, [caseId]);
+    return rows[0]?.stream_version ?? 0;
+  }
+
+  /**
+   * Never skips an event that commits late. Positions are assigned under the head lock and a writer
+   * holds it until COMMIT, so position N+1 cannot become visible before N: a reader sees a prefix of
+   * the log. Still, belt and braces, this stops at the first gap in positions instead of returning
+   * what lies beyond it: if a future change (or a hand-written import) ever let a transaction with a
+   * smaller position commit after one with a larger position, a tailing reader that skipped the gap
+   * would move its checkpoint past the late event and never see it. Stopping means it reads the late
+   * event on its next call. (A gap that never fills can only be a deleted event: `verify` names it.)
+   */
+  async readAll({ fromPosition, limit }: ReadAllOptions): Promise<StoredCaseEvent[]> {
+    if (limit <= 0) return [];
+    const from = Math.max(1, Math.trunc(fromPosition));
+    const { rows } = await this.sql.query<EventRow>(this.q.all, [from, Math.trunc(limit)]);
+    const out: StoredCaseEvent[] = [];
+    for (const r of rows) {
+      const position = Number(r.position);
+      if (position !== from + out.length) break;
+      out.push(decodeBody(r.body, position, r.stream_version));
+    }
+    return out;
+  }
+
+  async waitForEvents(position: number, timeoutMs: number): Promise<void> {
+    if (this.closed) return;
+    this.ensureListening();
+    return this.waiters.wait(position, timeoutMs);
+  }
+
+  /** LISTEN once, lazily (a store that never waits holds no extra connection); on failure polling covers. */
+  private ensureListening(): void {
+    if (this.listening) return;
+    const attempt = this.sql.listen(
+      this.channel,
+      (payload) => {
+        const n = Number(payload);
+        if (Number.isFinite(n)) this.waiters.notify(n);
+      },
+      () => {
+        if (this.listening === attempt) this.listening = undefined; // try again on the next wait
+      },
+    );
+    this.listening = attempt;
+    attempt.catch(() => {
+      if (this.listening === attempt) this.listening = undefined;
+    });
+  }
+
+  async head(): Promise<LedgerHead> {
+    const { rows } = await this.sql.query<{ position: string | number; chain: unknown }>(this.q.head);
+    const row = rows[0];
+    if (!row) throw new Error(`${this.schema}.ledger_head has no row: the ledger's head record was deleted`);
+    return { position: Number(row.position), hash: toBuffer(row.chain).toString('hex') };
+  }
+
+  async readRecords({ fromPosition, limit }: ReadAllOptions): Promise<StoredRecord[]> {
+    if (limit <= 0) return [];
+    const { rows } = await this.sql.query<{
+      position: string | number; case_id: string; stream_version: number; appended_at: string | number;
+      body: string; leaf: unknown; chain: unknown; event_key: unknown;
+    }>(this.q.records, [Math.max(1, Math.trunc(fromPosition)), Math.trunc(limit)]);
+    return rows.map((r) => ({
+      position: Number(r.position),
+      caseId: r.case_id,
+      streamVersion: r.stream_version,
+      appendedAt: Number(r.appended_at),
+      body: r.body,
+      leafHash: toBuffer(r.leaf),
+      chainHash: toBuffer(r.chain),
+      eventKey: toBuffer(r.event_key),
+    }));
+  }
+
+  async storageStats(): Promise<{ bytes: number; events: number }> {
+    const { rows } = await this.sql.query<{ bytes: string | number; events: string | number }>(this.q.stats);
+    return { bytes: Number(rows[0]!.bytes), events: Number(rows[0]!.events) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.waiters.close();
+    const listening = this.listening;
+    this.listening = undefined;
+    if (listening) await listening.then((unlisten) => unlisten()).catch(() => {});
+    if (this.ownsSql) await this.sql.close();
+  }
+}
+
+/** Creates the tables on first use. Two processes starting at once serialise on an advisory lock. */
+async function createSchema(sql: Sql, schema: string, createSchemaItself: boolean): Promise<void> {
+  const s = quoteIdent(schema);
+  await sql.transaction(async (tx: SqlRunner) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`case-audit-ledger schema ${schema}`]);
+    if (createSchemaItself) await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    const exists = (await tx.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [`${s}.ledger_schema`])).rows[0]?.t;
+    if (!exists) {
+      for (const statement of [
+        `CREATE TABLE ${s}.ledger_schema (version integer NOT NULL)`,
+        // Fixed-width columns first (no alignment padding). Positions 1, 2, 3, ... with no gaps.
+        `CREATE TABLE ${s}.events (
+           position       bigint  NOT NULL PRIMARY KEY,
+           appended_at    bigint  NOT NULL,  -- ms since epoch, when the ledger appended it
+           stream_version integer NOT NULL,  -- 1, 2, 3, ... within the case
+           case_id        text    NOT NULL,
+           event_key      bytea   NOT NULL,  -- the eventId's 16 bytes (UUID, case-insensitive)
+           body           text    NOT NULL,  -- the interchange line, exactly as hashed and exported
+           leaf           bytea   NOT NULL,  -- leafHash, docs/integrity.md
+           chain          bytea   NOT NULL,  -- chainHash
+           CONSTRAINT events_event_key_unique UNIQUE (event_key),
+           CONSTRAINT events_case_version_unique UNIQUE (case_id, stream_version)
+         )`,
+        // The single row every append locks (FOR UPDATE) and moves: the ledger's own head record.
+        `CREATE TABLE ${s}.ledger_head (
+           id       boolean NOT NULL PRIMARY KEY DEFAULT true CHECK (id),
+           position bigint  NOT NULL,
+           chain    bytea   NOT NULL
+         )`,
+        `INSERT INTO ${s}.ledger_head (id, position, chain) VALUES (true, 0, decode(repeat('00', 32), 'hex'))`,
+        `INSERT INTO ${s}.ledger_schema (version) VALUES (${POSTGRES_SCHEMA_VERSION})`,
+      ]) {
+        await tx.query(statement);
+      }
+      return;
+    }
+    const version = (await tx.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${s}.ledger_schema`)).rows[0]?.v;
+    if (version == null || version > POSTGRES_SCHEMA_VERSION) {
+      throw new Error(`schema ${schema} has ledger schema version ${version}; this code knows up to ${POSTGRES_SCHEMA_VERSION}`);
+    }
+  });
+}

@@ -1,0 +1,305 @@
+// The embedded event store: one SQLite file (better-sqlite3), WAL with synchronous=FULL, every write in
+// one BEGIN IMMEDIATE transaction that re-reads the ledger head, so several processes may share the file.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
+import { DomainError } from '../../case-ledger/domain/errors.js';
+import type {
+  AppendOutcome, AppendRequest, EventStore, LedgerHead, ReadAllOptions, StoredRecord,
+} from '../port.js';
+import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
+import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
+import { HeadWaiters } from '../head-waiters.js';
+import { assertLeafFields, chainHash, leafHash } from '../integrity/hash-chain.js';
+
+export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_FILE_NAME = 'ledger.sqlite';
+
+export interface SqliteEventStoreOptions {
+  /** Folder of the ledger file; created (mkdir -p) on first use. */
+  dataDir: string;
+  /** File name inside dataDir (default `ledger.sqlite`). */
+  fileName?: string;
+  /** How long a write waits for another process's write transaction (default 5000 ms). */
+  busyTimeoutMs?: number;
+  /** How often waitForEvents looks for other processes' appends (default 50 ms). */
+  pollIntervalMs?: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  position       INTEGER PRIMARY KEY,      -- 1, 2, 3, ... with no gaps: the global log order
+  case_id        TEXT    NOT NULL,
+  stream_version INTEGER NOT NULL,         -- 1, 2, 3, ... within the case
+  event_key      BLOB    NOT NULL UNIQUE,  -- the eventId's 16 bytes (UUID, case-insensitive)
+  appended_at    INTEGER NOT NULL,         -- ms since epoch, when the ledger appended it
+  body           TEXT    NOT NULL,         -- the interchange line as JSON text, exactly as hashed and exported
+  leaf           BLOB    NOT NULL,         -- leafHash (32 bytes), docs/integrity.md
+  chain          BLOB    NOT NULL,         -- chainHash (32 bytes)
+  UNIQUE (case_id, stream_version)
+);
+-- The ledger's own record of its head, updated in every append transaction: an append chains from
+-- here (not from the last row), so events deleted at the end are not silently re-chained over.
+CREATE TABLE IF NOT EXISTS ledger_head (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  position INTEGER NOT NULL,
+  chain    BLOB    NOT NULL
+);
+INSERT OR IGNORE INTO ledger_head (id, position, chain) VALUES (1, 0, zeroblob(32));
+`;
+
+interface EventRow { position: number; stream_version: number; body: string }
+
+/** Same-process stores on the same file wake each other at once (other processes: polling). */
+const sameFile = new Map<string, Set<HeadWaiters>>();
+
+export async function openSqliteEventStore(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
+  return new SqliteEventStore(options);
+}
+
+export class SqliteEventStore implements EventStore {
+  /** Absolute path of the ledger file. */
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly waiters: HeadWaiters;
+  private closed = false;
+
+  private readonly st: {
+    head: Database.Statement<[], { position: number; chain: Buffer }>;
+    headPosition: Database.Statement<[], number>;
+    setHead: Database.Statement<[number, Buffer]>;
+    version: Database.Statement<[string], number>;
+    byKey: Database.Statement<[Buffer], EventRow>;
+    insert: Database.Statement<[number, string, number, Buffer, number, string, Buffer, Buffer]>;
+    stream: Database.Statement<[string], EventRow>;
+    all: Database.Statement<[number, number], EventRow>;
+    records: Database.Statement<[number, number], unknown[]>;
+    count: Database.Statement<[], number>;
+  };
+  private readonly writeTx: Database.Transaction<(requests: (PreparedRequest | Error)[]) => {
+    outcomes: (AppendOutcome | { status: 'error'; error: Error })[];
+    head: { position: number; chain: Buffer };
+  }>;
+
+  constructor(options: SqliteEventStoreOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.file = resolve(join(options.dataDir, options.fileName ?? SQLITE_FILE_NAME));
+    const busy = options.busyTimeoutMs ?? 5000;
+    this.db = new Database(this.file, { timeout: busy });
+    try {
+      this.db.pragma(`busy_timeout = ${Math.trunc(busy)}`);
+      const mode = this.db.pragma('journal_mode = WAL', { simple: true });
+      if (String(mode).toLowerCase() !== 'wal') throw new Error(`could not switch ${this.file} to WAL (journal_mode is ${String(mode)})`);
+      // WAL would otherwise run with synchronous=NORMAL: a commit could be lost on power failure.
+      this.db.pragma('synchronous = FULL');
+      if (this.db.pragma('synchronous', { simple: true }) !== 2) throw new Error('could not set synchronous=FULL');
+      this.db.pragma('foreign_keys = OFF');
+      this.db.pragma('cache_size = -32768'); // 32 MiB
+      this.db.transaction(() => {
+        this.db.exec(SCHEMA);
+        const version = this.db.prepare('SELECT max(version) FROM ledger_schema').pluck().get() as number | null;
+        if (version === null) this.db.prepare('INSERT INTO ledger_schema (version) VALUES (?)').run(SQLITE_SCHEMA_VERSION);
+        else if (version > SQLITE_SCHEMA_VERSION) {
+          throw new Error(`${this.file} has ledger schema version ${version}; this code knows up to ${SQLITE_SCHEMA_VERSION}`);
+        }
+      }).immediate();
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+
+    const db = this.db;
+    this.st = {
+      head: db.prepare('SELECT position, chain FROM ledger_head WHERE id = 1'),
+      headPosition: db.prepare<[], number>('SELECT position FROM ledger_head WHERE id = 1').pluck(),
+      setHead: db.prepare('UPDATE ledger_head SET position = ?, chain = ? WHERE id = 1'),
+      version: db.prepare<[string], number>(
+        'SELECT stream_version FROM events WHERE case_id = ? ORDER BY stream_version DESC LIMIT 1',
+      ).pluck(),
+      byKey: db.prepare('SELECT position, stream_version, body FROM events WHERE event_key = ?'),
+      insert: db.prepare(
+        'INSERT INTO events (position, case_id, stream_version, event_key, appended_at, body, leaf, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      stream: db.prepare('SELECT position, stream_version, body FROM events WHERE case_id = ? ORDER BY stream_version'),
+      all: db.prepare('SELECT position, stream_version, body FROM events WHERE position >= ? ORDER BY position LIMIT ?'),
+      records: db.prepare<[number, number], unknown[]>(
+        'SELECT position, case_id, stream_version, appended_at, body, leaf, chain, event_key FROM events WHERE position >= ? ORDER BY position LIMIT ?',
+      ).raw(),
+      count: db.prepare<[], number>('SELECT count(*) FROM events').pluck(),
+    };
+    this.writeTx = db.transaction((requests: (PreparedRequest | Error)[]) => this.write(requests));
+
+    this.waiters = new HeadWaiters(async () => this.st.headPosition.get() ?? 0, options.pollIntervalMs ?? 50);
+    let peers = sameFile.get(this.file);
+    if (!peers) sameFile.set(this.file, (peers = new Set()));
+    peers.add(this.waiters);
+  }
+
+  async append(request: AppendRequest): Promise<AppendOutcome> {
+    const [outcome] = await this.appendMany([request]);
+    if (outcome!.status === 'error') throw outcome!.error;
+    return outcome!;
+  }
+
+  async appendMany(requests: AppendRequest[]): Promise<(AppendOutcome | { status: 'error'; error: Error })[]> {
+    if (requests.length === 0) return [];
+    const prepared = requests.map((r) => {
+      try {
+        return prepareRequest(r);
+      } catch (e) {
+        return e as Error;
+      }
+    });
+    const { outcomes, head } = this.writeTx.immediate(prepared);
+    for (const w of sameFile.get(this.file) ?? []) w.notify(head.position);
+    return outcomes;
+  }
+
+  /**
+   * Runs inside BEGIN IMMEDIATE: the write lock is ours, so the head cannot move under us. The head is
+   * read here, inside the transaction, never carried over from an earlier one: another process (or
+   * another connection of this one) may have appended since.
+   */
+  private write(requests: (PreparedRequest | Error)[]) {
+    const st = this.st;
+    const row = st.head.get()!;
+    let position = row.position;
+    let chain = row.chain;
+    const appendedAt = Date.now();
+    const pendingByKey = new Map<string, StoredCaseEvent>();
+    const pendingVersion = new Map<string, number>();
+    const lookup = {
+      storedEvent: (e: PreparedEvent): StoredCaseEvent | undefined => {
+        const pending = pendingByKey.get(e.keyHex);
+        if (pending) return pending;
+        const r = st.byKey.get(e.key);
+        return r ? decodeBody(r.body, r.position, r.stream_version) : undefined;
+      },
+      currentVersion: (caseId: string): number => pendingVersion.get(caseId) ?? st.version.get(caseId) ?? 0,
+    };
+
+    const outcomes = requests.map((request): AppendOutcome | { status: 'error'; error: Error } => {
+      if (request instanceof Error) return { status: 'error', error: request };
+      let judged;
+      try {
+        judged = judgeRequest(request, lookup);
+      } catch (e) {
+        if (e instanceof DomainError) return { status: 'error', error: e };
+        throw e;
+      }
+      if (judged.kind === 'duplicate') return { status: 'duplicate', events: judged.events };
+      const events: StoredCaseEvent[] = [];
+      let version = judged.currentVersion;
+      for (const e of request.events) {
+        position++;
+        version++;
+        const fields = { position, caseId: request.caseId, streamVersion: version, appendedAt, body: e.body };
+        assertLeafFields(fields);
+        const leaf = leafHash(fields);
+        chain = chainHash(chain, leaf);
+        st.insert.run(position, request.caseId, version, e.key, appendedAt, e.body, leaf, chain);
+        const stored = storedFromLine(e.line, position, version);
+        pendingByKey.set(e.keyHex, stored);
+        events.push(stored);
+      }
+      pendingVersion.set(request.caseId, version);
+      return { status: 'appended', events };
+    });
+    if (position !== row.position) st.setHead.run(position, chain);
+    return { outcomes, head: { position, chain } };
+  }
+
+  async readStream(caseId: string): Promise<StoredCaseEvent[]> {
+    return this.st.stream.all(caseId).map((r) => decodeBody(r.body, r.position, r.stream_version));
+  }
+
+  async readStreams(caseIds: string[]): Promise<Map<string, StoredCaseEvent[]>> {
+    const out = new Map<string, StoredCaseEvent[]>();
+    this.db.transaction(() => {
+      for (const caseId of new Set(caseIds)) {
+        const rows = this.st.stream.all(caseId);
+        if (rows.length) out.set(caseId, rows.map((r) => decodeBody(r.body, r.position, r.stream_version)));
+      }
+    }).deferred(); // one read snapshot for all of them
+    return out;
+  }
+
+  async findEvents(eventIds: string[]): Promise<StoredCaseEvent[]> {
+    const keys = new Set<string>();
+    for (const id of eventIds) {
+      const hex = eventKeyHex(id);
+      if (hex !== undefined) keys.add(hex);
+    }
+    const out: StoredCaseEvent[] = [];
+    for (const hex of keys) {
+      const r = this.st.byKey.get(Buffer.from(hex, 'hex'));
+      if (r) out.push(decodeBody(r.body, r.position, r.stream_version));
+    }
+    return out;
+  }
+
+  async streamVersion(caseId: string): Promise<number> {
+    return this.st.version.get(caseId) ?? 0;
+  }
+
+  async readAll({ fromPosition, limit }: ReadAllOptions): Promise<StoredCaseEvent[]> {
+    if (limit <= 0) return [];
+    const from = Math.max(1, Math.trunc(fromPosition));
+    const out: StoredCaseEvent[] = [];
+    // Stop at a gap, as the PostgreSQL adapter does: positions are contiguous, so a gap can only be
+    // a deleted event (tampering, which verify reports); a reader never jumps over a missing one.
+    for (const r of this.st.all.all(from, Math.trunc(limit))) {
+      if (r.position !== from + out.length) break;
+      out.push(decodeBody(r.body, r.position, r.stream_version));
+    }
+    return out;
+  }
+
+  async waitForEvents(position: number, timeoutMs: number): Promise<void> {
+    if (this.closed) return;
+    return this.waiters.wait(position, timeoutMs);
+  }
+
+  async head(): Promise<LedgerHead> {
+    const row = this.st.head.get()!;
+    return { position: row.position, hash: row.chain.toString('hex') };
+  }
+
+  async readRecords({ fromPosition, limit }: ReadAllOptions): Promise<StoredRecord[]> {
+    if (limit <= 0) return [];
+    const rows = this.st.records.all(Math.max(1, Math.trunc(fromPosition)), Math.trunc(limit));
+    const out = new Array<StoredRecord>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      out[i] = {
+        position: r[0] as number,
+        caseId: r[1] as string,
+        streamVersion: r[2] as number,
+        appendedAt: r[3] as number,
+        body: r[4] as string,
+        leafHash: r[5] as Buffer,
+        chainHash: r[6] as Buffer,
+        eventKey: r[7] as Buffer,
+      };
+    }
+    return out;
+  }
+
+  async storageStats(): Promise<{ bytes: number; events: number }> {
+    const pageCount = this.db.pragma('page_count', { simple: true }) as number;
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    return { bytes: pageCount * pageSize, events: this.st.count.get() ?? 0 };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.waiters.close();
+    const peers = sameFile.get(this.file);
+    peers?.delete(this.waiters);
+    if (peers && peers.size === 0) sameFile.delete(this.file);
+    this.db.close();
+  }
+}

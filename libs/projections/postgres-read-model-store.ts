@@ -1,0 +1,127 @@
+import pg from 'pg';
+import { CheckpointConflictError, type Checkpoint, type ReadModelRow, type ReadModelStore } from './read-model-store.js';
+
+const PAGE = 5000;
+const SCHEMA_LOCK = 7_341_001; // advisory lock key: creating the tables once when several processes start together
+
+/** Read models in the same PostgreSQL database (and schema) as the events. */
+export class PostgresReadModelStore implements ReadModelStore {
+  private readonly pool: pg.Pool;
+  private ready: Promise<void> | undefined;
+
+  constructor(connectionString: string) {
+    this.pool = new pg.Pool({ connectionString, max: 4 });
+  }
+
+  private init(): Promise<void> {
+    this.ready ??= (async () => {
+      const c = await this.pool.connect();
+      try {
+        await c.query('BEGIN');
+        await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+        await c.query(`
+          CREATE TABLE IF NOT EXISTS read_model_checkpoint (
+            projection text PRIMARY KEY, position bigint NOT NULL, max_recorded_at bigint NOT NULL);
+          CREATE TABLE IF NOT EXISTS read_model_row (
+            projection text NOT NULL, key text COLLATE "C" NOT NULL, state text NOT NULL, facts text NOT NULL,
+            PRIMARY KEY (projection, key));`);
+        await c.query('COMMIT');
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        c.release();
+      }
+    })();
+    return this.ready;
+  }
+
+  async checkpoint(projection: string): Promise<Checkpoint> {
+    await this.init();
+    const r = await this.pool.query('SELECT position, max_recorded_at FROM read_model_checkpoint WHERE projection = $1', [projection]);
+    const row = r.rows[0] as { position: string; max_recorded_at: string } | undefined;
+    return row ? { position: Number(row.position), maxRecordedAt: Number(row.max_recorded_at) } : { position: 0, maxRecordedAt: 0 };
+  }
+
+  async load(projection: string, keys: string[]): Promise<Map<string, string>> {
+    await this.init();
+    const out = new Map<string, string>();
+    if (!keys.length) return out;
+    const r = await this.pool.query('SELECT key, state FROM read_model_row WHERE projection = $1 AND key = ANY($2::text[])', [projection, keys]);
+    for (const row of r.rows as { key: string; state: string }[]) out.set(row.key, row.state);
+    return out;
+  }
+
+  private async scan(projection: string, column: 'facts' | 'state', onPage: (rows: Record<string, string>[]) => void): Promise<void> {
+    await this.init();
+    for (let after = ''; ; ) {
+      const r = await this.pool.query(
+        `SELECT key, ${column} FROM read_model_row WHERE projection = $1 AND key > $2 ORDER BY key LIMIT $3`,
+        [projection, after, PAGE],
+      );
+      if (r.rows.length) onPage(r.rows);
+      if (r.rows.length < PAGE) return;
+      after = (r.rows[r.rows.length - 1] as { key: string }).key;
+    }
+  }
+
+  scanFacts(projection: string, onPage: (rows: { key: string; facts: string }[]) => void): Promise<void> {
+    return this.scan(projection, 'facts', onPage as (rows: Record<string, string>[]) => void);
+  }
+
+  scanStates(projection: string, onPage: (rows: { key: string; state: string }[]) => void): Promise<void> {
+    return this.scan(projection, 'state', onPage as (rows: Record<string, string>[]) => void);
+  }
+
+  async commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void> {
+    await this.init();
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${projection}`]);
+      const cur = await c.query('SELECT position FROM read_model_checkpoint WHERE projection = $1', [projection]);
+      const current = cur.rows.length ? Number((cur.rows[0] as { position: string }).position) : 0;
+      if (current !== expectedFrom) throw new CheckpointConflictError(projection, expectedFrom, current);
+      if (rows.length) {
+        await c.query(
+          `INSERT INTO read_model_row (projection, key, state, facts)
+           SELECT $1, k, s, f FROM unnest($2::text[], $3::text[], $4::text[]) AS t(k, s, f)
+           ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state, facts = excluded.facts`,
+          [projection, rows.map((r) => r.key), rows.map((r) => r.state), rows.map((r) => r.facts)],
+        );
+      }
+      await c.query(
+        `INSERT INTO read_model_checkpoint (projection, position, max_recorded_at) VALUES ($1, $2, $3)
+         ON CONFLICT (projection) DO UPDATE SET position = excluded.position, max_recorded_at = excluded.max_recorded_at`,
+        [projection, checkpoint.position, checkpoint.maxRecordedAt],
+      );
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async reset(projection: string): Promise<void> {
+    await this.init();
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${projection}`]);
+      await c.query('DELETE FROM read_model_row WHERE projection = $1', [projection]);
+      await c.query('DELETE FROM read_model_checkpoint WHERE projection = $1', [projection]);
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,41 @@
+// Durable read models: one row per key (a case), kept in the same database as the events, with the
+// projection's checkpoint written in the same transaction as the rows it covers.
+
+export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');
+
+export interface ReadModelRow {
+  key: string;
+  /** The projection's own state for this key (JSON text): what `evolve` folds. */
+  state: string;
+  /** What queries read for "now" (JSON text), derived from `state` when it is written. */
+  facts: string;
+}
+
+export interface Checkpoint {
+  /** Last global-log position applied (0: none). */
+  position: number;
+  /** Largest recordedAt (ms) among the events applied: views for an asOf at or after it need no replay. */
+  maxRecordedAt: number;
+}
+
+export interface ReadModelStore {
+  checkpoint(projection: string): Promise<Checkpoint>;
+  /** Rows for these keys (absent keys have no row yet). */
+  load(projection: string, keys: string[]): Promise<Map<string, string>>;
+  /** Every row's facts, in key order, in pages (for queries and start-up). */
+  scanFacts(projection: string, onPage: (rows: { key: string; facts: string }[]) => void): Promise<void>;
+  /** Every row's state, in key order, in pages (for views at a past asOf). */
+  scanStates(projection: string, onPage: (rows: { key: string; state: string }[]) => void): Promise<void>;
+  /** Writes rows and moves the checkpoint forward, in ONE transaction; refuses to move it backwards. */
+  commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void>;
+  /** Drops every row and the checkpoint of a projection, in one transaction (the start of a rebuild). */
+  reset(projection: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The checkpoint moved under us: another process is running the same projection. */
+export class CheckpointConflictError extends Error {
+  constructor(readonly projection: string, readonly expected: number, readonly actual: number) {
+    super(`projection ${projection}: checkpoint is at ${actual}, expected ${expected}; another process is projecting`);
+  }
+}

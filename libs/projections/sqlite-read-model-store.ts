@@ -1,0 +1,94 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CheckpointConflictError, type Checkpoint, type ReadModelRow, type ReadModelStore } from './read-model-store.js';
+
+const PAGE = 5000;
+
+/** Read models in the embedded store's own database file (ledger.sqlite), beside the events. */
+export class SqliteReadModelStore implements ReadModelStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, 'ledger.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS read_model_checkpoint (
+        projection TEXT PRIMARY KEY, position INTEGER NOT NULL, max_recorded_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS read_model_row (
+        projection TEXT NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL, facts TEXT NOT NULL,
+        PRIMARY KEY (projection, key)) WITHOUT ROWID;
+    `);
+    this.stmts = {
+      checkpoint: this.db.prepare('SELECT position, max_recorded_at AS maxRecordedAt FROM read_model_checkpoint WHERE projection = ?'),
+      load: this.db.prepare('SELECT key, state FROM read_model_row WHERE projection = ? AND key = ?'),
+      upsert: this.db.prepare(
+        'INSERT INTO read_model_row (projection, key, state, facts) VALUES (?, ?, ?, ?) ' +
+          'ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state, facts = excluded.facts',
+      ),
+      setCheckpoint: this.db.prepare(
+        'INSERT INTO read_model_checkpoint (projection, position, max_recorded_at) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (projection) DO UPDATE SET position = excluded.position, max_recorded_at = excluded.max_recorded_at',
+      ),
+      scanFacts: this.db.prepare('SELECT key, facts FROM read_model_row WHERE projection = ? AND key > ? ORDER BY key LIMIT ?'),
+      scanStates: this.db.prepare('SELECT key, state FROM read_model_row WHERE projection = ? AND key > ? ORDER BY key LIMIT ?'),
+      deleteRows: this.db.prepare('DELETE FROM read_model_row WHERE projection = ?'),
+      deleteCheckpoint: this.db.prepare('DELETE FROM read_model_checkpoint WHERE projection = ?'),
+    };
+  }
+
+  async checkpoint(projection: string): Promise<Checkpoint> {
+    return (this.stmts.checkpoint.get(projection) as Checkpoint | undefined) ?? { position: 0, maxRecordedAt: 0 };
+  }
+
+  async load(projection: string, keys: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const key of keys) {
+      const row = this.stmts.load.get(projection, key) as { key: string; state: string } | undefined;
+      if (row) out.set(row.key, row.state);
+    }
+    return out;
+  }
+
+  async scanFacts(projection: string, onPage: (rows: { key: string; facts: string }[]) => void): Promise<void> {
+    for (let after = ''; ; ) {
+      const rows = this.stmts.scanFacts.all(projection, after, PAGE) as { key: string; facts: string }[];
+      if (rows.length) onPage(rows);
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.key;
+    }
+  }
+
+  async scanStates(projection: string, onPage: (rows: { key: string; state: string }[]) => void): Promise<void> {
+    for (let after = ''; ; ) {
+      const rows = this.stmts.scanStates.all(projection, after, PAGE) as { key: string; state: string }[];
+      if (rows.length) onPage(rows);
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.key;
+    }
+  }
+
+  async commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void> {
+    this.db.transaction(() => {
+      const current = (this.stmts.checkpoint.get(projection) as Checkpoint | undefined)?.position ?? 0;
+      if (current !== expectedFrom) throw new CheckpointConflictError(projection, expectedFrom, current);
+      for (const r of rows) this.stmts.upsert.run(projection, r.key, r.state, r.facts);
+      this.stmts.setCheckpoint.run(projection, checkpoint.position, checkpoint.maxRecordedAt);
+    }).immediate();
+  }
+
+  async reset(projection: string): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.deleteRows.run(projection);
+      this.stmts.deleteCheckpoint.run(projection);
+    }).immediate();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
