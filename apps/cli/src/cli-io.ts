@@ -55,9 +55,19 @@ export class Progress {
   }
 }
 
+/**
+ * readline emits lines as soon as the stream flows: its async iterator must exist before anything
+ * else is awaited (booting the ledger, connecting to PostgreSQL), or early lines and the end of
+ * input are missed and the import waits forever. Creating it here buffers them until consumed.
+ */
+function linesOf(input: NodeJS.ReadableStream): AsyncIterable<string> {
+  const iterator = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  return { [Symbol.asyncIterator]: () => iterator };
+}
+
 /** Lines of a file (or of stdin for "-"), and its size in bytes when known. */
 export async function openLines(path: string): Promise<{ lines: AsyncIterable<string>; size?: number }> {
-  if (path === '-') return { lines: createInterface({ input: process.stdin, crlfDelay: Infinity }) };
+  if (path === '-') return { lines: linesOf(process.stdin) };
   let size: number;
   try {
     const s = await stat(path);
@@ -68,7 +78,7 @@ export async function openLines(path: string): Promise<{ lines: AsyncIterable<st
     throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  return { lines: createInterface({ input, crlfDelay: Infinity }), size };
+  return { lines: linesOf(input), size };
 }
 
 /** Parses an ISO instant option strictly (with offset), or throws a UsageError naming the option. */
