@@ -15,7 +15,7 @@
 // 3. Corrections: an `EntryVoided` only ever names a leaf (so voiding it breaks nothing) recorded in the
 //    chain, and comes after it; the corrected entry is written again (new eventId, same occurredAt)
 //    after the void.
-import type { Actor, ActorRole, EventType } from '../case-ledger/domain/vocabulary.js';
+import type { Actor, EventType } from '../case-ledger/domain/vocabulary.js';
 import { Rng } from './prng.js';
 import {
   ALTERNATIVES, FORCES, LINES_OF_ENQUIRY, OUTCOME_RATIONALES, PSEUDONYM_ALPHABET, REOPEN_REASONS,
@@ -40,7 +40,7 @@ export interface GeneratedLine {
  * needs time before the victim withdraws, a withdrawal needs to happen before `until`, …).
  */
 export const MODEL = {
-  withdraw: 0.725,               // first episode: the victim withdraws at some point
+  withdraw: 0.73,               // first episode: the victim withdraws at some point
   rearrangeScenario: 0.07,      // of those: a VRI cancelled by the victim to rearrange, then recorded as a withdrawal
   reengage: 0.085,              // a withdrawal followed by re-engagement
   secondWithdrawal: 0.35,       // a re-engagement followed by a second withdrawal
@@ -53,17 +53,17 @@ export const MODEL = {
   notEstablished: 0.165,        // reason not_established (the rearrange scenario adds its own)
   victimDeviceRequest: 0.39,    // a victim device request is planned (thinned by timing)
   earlyRequest: 0.14,           // of those: before the victim's account (VRI) was given
-  disproportionate: 0.155,        // a request after the account being disproportionate in its content
+  disproportionate: 0.145,      // a request after the account being disproportionate in its content
   respond: [0.53, 0.34, 0.13] as const, // agreed, declined, never answered
   repeatAfterDecline: 0.22,
   retentionMedianDays: 72,      // log-normal body of victim device retention
   retentionSigma: 0.95,
   returnedWithin24h: 0.06,
   neverReturned: 0.015,
-  relevantMaterial: 0.54,       // 11 of 25 phones examined held nothing relevant
+  relevantMaterial: 0.555,      // examined phones with relevant material (11 of 25 held none)
   inconsistency: 0.45,          // noted, given time after the account
   nonNfaWithoutInconsistency: 0.34, // closed without withdrawal: charged or another non-NFA outcome
-  nonNfaWithInconsistency: 0.015,
+  nonNfaWithInconsistency: 0.0115, // the same with an account inconsistency noted: odds ratio of NFA about 12
   lateRecording: 0.045,         // share of leaf events recorded more than 7 days late
   voidCase: 0.045,              // cases with an EntryVoided correction
   updateGapMedianDays: 13,      // per-case typical gap between victim updates
@@ -116,6 +116,7 @@ const ALLOWED_CLOSED: ReadonlySet<EventType> = new Set<EventType>([
 ]);
 
 const minute = (t: number): number => Math.ceil(t / MINUTE) * MINUTE;
+const quarterHour = (t: number): number => Math.ceil(t / (15 * MINUTE)) * 15 * MINUTE;
 
 interface Span { start: number; end: number; closedAt: number }
 
@@ -373,15 +374,15 @@ class CaseSim {
     let tw2 = Infinity;
     let reopenReengaged = Infinity;
     if (withdraws) {
-      tc = minute(tw + this.closeDelay());
+      tc = this.workAfter(tw + this.closeDelay());
       if (r.chance(MODEL.reengage)) {
         tre = minute(tw + this.logDays(3, 300));
         if (tre < tc) {
           if (r.chance(MODEL.secondWithdrawal)) {
             tw2 = minute(tre + this.logDays(5, 150));
-            tc = minute(tw2 + this.closeDelay());
+            tc = this.workAfter(tw2 + this.closeDelay());
           } else {
-            tc = minute(tre + this.investigationLength() * 0.7);
+            tc = this.workAfter(tre + this.investigationLength() * 0.7);
           }
         } else {
           reopenReengaged = tre;
@@ -389,7 +390,7 @@ class CaseSim {
         }
       }
     } else {
-      tc = minute(start + this.investigationLength());
+      tc = this.workAfter(start + this.investigationLength());
     }
     if (kind === 'first') this.firstSteps(Math.min(tc, this.until));
 
@@ -400,7 +401,7 @@ class CaseSim {
     if (withdraws) {
       lastWithdrawal = this.withdrawal(tw, scenario === 'rearrange', tc);
       if (tre < tc && lastWithdrawal !== null) {
-        if (lastWithdrawal !== null) lastWithdrawal.leaf = false;
+        lastWithdrawal.leaf = false;
         const re = this.add('VictimReengaged', tre, {}, this.who(this.oic), false);
         if (re !== null) {
           this.withdrawnInEffect = false;
@@ -448,7 +449,7 @@ class CaseSim {
   private rearrangeInterview(start: number): number {
     const r = this.rng;
     const tb = this.workAfter(start + this.logDays(0.05, 3));
-    const sf = this.workAfter(tb + this.days(2, 14));
+    const sf = quarterHour(this.workAfter(tb + this.days(2, 14)));
     const id = `vri-${++this.interviewN}`;
     const s = this.add('InterviewScheduled', tb, { interviewId: id, kind: 'vri', scheduledFor: this.fmt(sf) }, this.who(this.soit), false);
     if (s === null) return Infinity;
@@ -601,7 +602,7 @@ class CaseSim {
     for (let attempt = 0; attempt < 4; attempt++) {
       if (tb >= to) return;
       const id = `${kind}-${++this.interviewN}`;
-      const sf = this.workAfter(tb + this.days(1, 14));
+      const sf = quarterHour(this.workAfter(tb + this.days(1, 14)));
       if (this.add('InterviewScheduled', tb, { interviewId: id, kind, scheduledFor: this.fmt(sf) }, this.who(this.soit), false) === null) return;
       if (r.chance(0.7)) this.contact(minute(tb + r.range(5, 90) * MINUTE), 'to_victim', r.chance(0.7) ? 'phone' : 'text', 'interview_arrangement', this.soit);
       if (r.chance(0.8)) {
@@ -635,8 +636,8 @@ class CaseSim {
       const e = this.add('KeyDecisionMade', t, { decision }, this.who(this.oic), true);
       if (e === null) return null;
       const x = r.float();
-      if (x < 0.6) this.contact(this.workAfter(t + r.range(0.2, 20) * HOUR), 'to_victim', r.chance(0.8) ? 'phone' : 'text', 'decision');
-      else if (x < 0.85) this.contact(this.workAfter(t + this.days(2, 12)), 'to_victim', r.chance(0.7) ? 'phone' : 'email', 'decision');
+      if (x < 0.5) this.contact(this.workAfter(t + r.range(0.2, 20) * HOUR), 'to_victim', r.chance(0.8) ? 'phone' : 'text', 'decision');
+      else if (x < 0.8) this.contact(this.workAfter(t + this.days(2, 12)), 'to_victim', r.chance(0.7) ? 'phone' : 'email', 'decision');
       return e;
     };
     const x = r.float();
@@ -798,7 +799,7 @@ class CaseSim {
   private retentionDays(): number {
     const r = this.rng;
     if (r.chance(MODEL.returnedWithin24h)) return r.range(0.1, 0.95);
-    return Math.min(730, Math.max(1.1, r.logNormal(MODEL.retentionMedianDays, MODEL.retentionSigma)));
+    return Math.min(729, Math.max(1.1, r.logNormal(MODEL.retentionMedianDays, MODEL.retentionSigma)));
   }
 
   /** Seizure onwards (victim, witness or suspect device). */
@@ -808,7 +809,7 @@ class CaseSim {
     if (this.add('DeviceSeized', tSeize, { requestId }, this.who(this.oic), false) === null) return;
     const retention = victimOrWitness ? this.retentionDays() : r.logRange(20, 700);
     const neverReturned = victimOrWitness ? r.chance(MODEL.neverReturned) : r.chance(0.4);
-    const tRet = minute(tSeize + retention * DAY);
+    const tRet = retention < 1 ? minute(tSeize + retention * DAY) : this.workAfter(tSeize + (retention - 0.3) * DAY);
     const latest = Math.min(tRet, closeBy);
     // replacement phone: rarely within 24 h (the Government Rape Review's ambition), sometimes later
     if (victimOrWitness) {
@@ -1085,6 +1086,3 @@ class CaseSim {
     return out;
   }
 }
-
-/** Roles the generator writes as actors (for documentation and tests). */
-export const GENERATED_ROLES: readonly ActorRole[] = ['oic', 'soit', 'supervisor', 'isva', 'cps', 'inspector', 'analyst', 'system'];

@@ -75,12 +75,12 @@ describe('generator: every line is valid and every case history obeys the order 
     expect(r.lines).toBeGreaterThan(2000 * 30);
     expect(r.problems).toEqual([]);
     expect(r.refusals).toEqual([]);
-  });
+  }, 180_000); // about 5 s of CPU; generous for a loaded CI machine
 
   it('a short window ending mid-2024 (many cases still open at until): zero refusals', () => {
     const r = ingest({ cases: 500, seed: 'validity-short', reportedFrom: '2024-01-01T00:00:00Z', until: '2024-07-01T00:00:00Z' });
     expect(r.cases).toBe(500);
     expect(r.problems).toEqual([]);
     expect(r.refusals).toEqual([]);
-  });
+  }, 180_000);
 });

@@ -88,7 +88,7 @@ export function viewToCsv(name: ViewName, result: ViewResult): string {
 
   const codes = new Set<string>();
   for (const r of rows) for (const c of r.cells.keys()) if (c.startsWith('outcomes.')) codes.add(c.slice('outcomes.'.length));
-  const outcomeCodes = [...codes].sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const outcomeCodes = [...codes].sort((a, b) => Number(a) - Number(b));
 
   // The fixed columns come from an empty cohort's view of the same name, so the header is the same
   // whatever the data (and present even with no groups).

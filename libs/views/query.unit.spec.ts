@@ -1,7 +1,7 @@
 import { caseFactsOf } from './case-digest/case-facts.js';
 import { digestsOf } from './case-digest/case-digest.js';
 import { instantMs } from './domain/instant.js';
-import { computeView, parseViewParams, ViewParamError, VIEW_NAMES, type Grouped } from './query.js';
+import { aggregateView, compareByCodePoint, computeView, parseViewParams, ViewParamError, VIEW_NAMES, type Grouped } from './query.js';
 import { LedgerBuilder, viewAt } from './testing/case-history.js';
 import type { WithdrawalView } from './withdrawal/withdrawal-view.js';
 
@@ -68,6 +68,16 @@ describe('computeView: cohort', () => {
     expect(f.groups.map((g) => [g.key, g.cases])).toEqual([['BTP', 1], ['MPS', 1]]);
   });
 
+  it('given keys beyond U+FFFF, then groups sort by code point, not by UTF-16 code unit', () => {
+    const l = new LedgerBuilder();
+    for (const team of ['\u{1F600}', '\uFF21', 'Z', '\u00E9']) l.case(team, '2021-03-01T10:00:00Z', { team });
+    const v = viewAt('withdrawal', l, asOf, { groupBy: 'team' }) as unknown as Grouped<WithdrawalView>;
+    expect(v.groups.map((g) => g.key)).toEqual(['Z', '\u00E9', '\uFF21', '\u{1F600}']);
+    expect(['\u{1F600}', '\uFF21'].sort()).toEqual(['\u{1F600}', '\uFF21']); // what `<` would have done
+    expect(compareByCodePoint('ab', 'a')).toBeGreaterThan(0);
+    expect(compareByCodePoint('a\u{10000}', 'a\uFFFF')).toBeGreaterThan(0);
+  });
+
   it('given groupBy additionalNeeds, then the keys are the strings "false" and "true"', () => {
     const l = new LedgerBuilder();
     l.case('a', '2021-03-01T10:00:00Z', { additionalNeeds: true });
@@ -93,6 +103,13 @@ describe('computeView: inputs', () => {
     for (const asOf of ['2021-04-01T00:00:00Z', '2021-06-01T00:00:00Z']) {
       const params = parseViewParams({ asOf });
       expect(computeView(name, caseFactsOf(digests, params.asOfMs), params)).toEqual(computeView(name, digests, params));
+    }
+  });
+
+  it.each(VIEW_NAMES)('given facts, when aggregateView takes the %s view with and without cohort parameters, then it equals computeView', (name) => {
+    for (const raw of [{}, { reportedFrom: '2021-03-10' }, { groupBy: 'borough', force: 'MPS' }]) {
+      const params = parseViewParams({ asOf: '2021-06-01T00:00:00Z', ...raw });
+      expect(aggregateView(name, caseFactsOf(digests, params.asOfMs), params)).toEqual(computeView(name, digests, params));
     }
   });
 

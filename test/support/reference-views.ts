@@ -387,6 +387,12 @@ export function referenceView(name: ReferenceViewName, events: readonly StoredCa
       default: return c.r[params.groupBy!];
     }
   };
-  const keys = [...new Set(cohort.map(keyOf))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const codePoints = (s: string): number[] => [...s].map((c) => c.codePointAt(0)!);
+  const byCodePoint = (a: string, b: string): number => {
+    const x = codePoints(a), y = codePoints(b);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return x.length - y.length;
+  };
+  const keys = [...new Set(cohort.map(keyOf))].sort(byCodePoint);
   return { groups: keys.map((key) => ({ key, ...view(cohort.filter((c) => keyOf(c) === key)) })) };
 }

@@ -37,8 +37,14 @@
 //     CaseReferredToCps, ChargingDecisionMade, AccountInconsistencyNoted while the case is open.
 // 11. Stored histories (evolve) are never refused: an event that breaks a rule where it stands is folded
 //     anyway and its ledger position and rule kept in `state.broken`; later appends are judged leniently
-//     against such a history (only violations not already there, same event and same rule, count). A stored EntryVoided naming an
-//     event not (yet) in the case, already voided, a CaseReported or an EntryVoided has no effect here.
+//     against such a history (only violations not already there, same event and same rule, count). A
+//     stored EntryVoided naming an event not (yet) in the case, already voided, a CaseReported or an
+//     EntryVoided has no effect here.
+// 12. An event at the very instant of the report is "at or after" it (accepted); an event at the instant
+//     of a closure but later in ledger order comes after the closure (refused unless allowed while closed).
+//
+// The state is persistent (evolve never changes the state it is given) yet cheap: per event one small
+// state object and one compact entry; the growing lists are shared between versions (see CaseState).
 import { COMMAND_FOR_EVENT, type CaseCommand } from './commands.js';
 import { RuleViolationError, ValidationError, type RuleCode } from './errors.js';
 import { instantMs, normalizeEventId } from './interchange.js';
@@ -190,7 +196,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** The compact entry of an event. `at` defaults to `fallbackAt` when occurredAt is not an instant (stored events only). */
 export function toEntry(event: CaseEvent, seq: number, fallbackAt = Number.NEGATIVE_INFINITY): HistoryEntry {
-  const d = event.data as unknown as Record<string, unknown>;
+  const d = (event.data ?? {}) as unknown as Record<string, unknown>; // never throws, even for a malformed stored event
   let at = instantMs(event.metadata.occurredAt);
   if (at !== at) at = fallbackAt;
   let ref: string | null = null;
@@ -228,7 +234,8 @@ export function toEntry(event: CaseEvent, seq: number, fallbackAt = Number.NEGAT
       void _never;
     }
   }
-  return { seq, at, type, eventId: event.metadata.eventId, ref, flag };
+  const eventId = event.metadata.eventId;
+  return { seq, at, type, eventId: typeof eventId === 'string' ? eventId : '', ref, flag };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,8 +336,9 @@ export function check(s: Summary, e: HistoryEntry): Violation | null {
       if (e.type === 'CaseReopened') return violation('rule.case_not_closed', 'CaseReopened needs the case closed, and it is open');
       break;
     default: {
-      const _never: never = s;
-      return _never;
+      const _never: never = s; // exhaustive
+      void _never;
+      return null;
     }
   }
   if (e.type === 'CaseReported') {
@@ -389,105 +397,128 @@ export function check(s: Summary, e: HistoryEntry): Violation | null {
     case 'CaseReferredToCps': case 'ChargingDecisionMade': case 'ReviewRequested':
       return null;
     default: {
-      const _never: never = t;
-      return _never;
+      const _never: never = t; // exhaustive: a new event type must get its rules above
+      void _never;
+      return null; // a type this code does not know (a stored event of a later version): no rule
     }
   }
 }
 
-/** The summary with request r added, or put in place of the one with its id (copy on write). */
-function withRequest(s: OpenSummary | ClosedSummary, r: RequestSummary): Summary {
-  const list = s.requests;
-  const n = list.length;
-  let i = 0;
-  while (i < n && list[i]!.requestId !== r.requestId) i++;
-  const requests = new Array<RequestSummary>(i === n ? n + 1 : n);
-  for (let j = 0; j < n; j++) requests[j] = list[j]!;
-  requests[i] = r;
-  return { ...s, requests };
+// ---------------------------------------------------------------------------------------------
+// apply: one event folded into the summary
+// ---------------------------------------------------------------------------------------------
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Draft = Mutable<Reported> & { status: 'open' | 'closed'; requests: RequestSummary[]; interviews: InterviewSummary[] };
+
+/** The summary right after the report: its own fresh arrays (applyInPlace may push into them). */
+function reportedSummary(e: HistoryEntry): OpenSummary {
+  return { status: 'open', reportAt: e.at, reportEventId: e.eventId, withdrawn: false, pendingReviews: 0, requests: [], interviews: [] };
 }
 
-function withInterview(s: OpenSummary | ClosedSummary, interviewId: string, status: InterviewStatus): Summary {
-  const list = s.interviews;
-  const n = list.length;
-  let i = 0;
-  while (i < n && list[i]!.interviewId !== interviewId) i++;
-  const interviews = new Array<InterviewSummary>(i === n ? n + 1 : n);
-  for (let j = 0; j < n; j++) interviews[j] = list[j]!;
-  interviews[i] = { interviewId, status };
-  return { ...s, interviews };
-}
-
-function applyDevice(s: OpenSummary | ClosedSummary, e: HistoryEntry): Summary {
-  const r = findRequest(s, e.ref);
-  if (r === undefined || r.kind !== 'device') return s;
-  switch (e.type) {
-    case 'DeviceRequestAgreed': return r.response === 'none' ? withRequest(s, { ...r, response: 'agreed' }) : s;
-    case 'DeviceRequestDeclined': return r.response === 'none' ? withRequest(s, { ...r, response: 'declined' }) : s;
-    case 'DeviceAgreementWithdrawn': return r.agreementWithdrawn ? s : withRequest(s, { ...r, agreementWithdrawn: true });
-    case 'DeviceSeized': return r.seized ? s : withRequest(s, { ...r, seized: true });
-    case 'DeviceExtracted': return e.flag && !r.completeExtraction ? withRequest(s, { ...r, completeExtraction: true }) : s;
-    case 'DeviceExamined': return r.examined ? s : withRequest(s, { ...r, examined: true });
-    case 'DeviceReturned': return r.returned ? s : withRequest(s, { ...r, returned: true });
-    default: return s; // ReplacementDeviceProvided changes nothing the rules look at
-  }
-}
-
-/** Folds one event into the summary, whether or not it obeys the rules (never throws; copy on write). */
-export function apply(s: Summary, e: HistoryEntry): Summary {
-  switch (s.status) {
-    case 'unreported':
-      return e.type === 'CaseReported'
-        ? { status: 'open', reportAt: e.at, reportEventId: e.eventId, withdrawn: false, pendingReviews: 0, requests: NONE, interviews: NONE }
-        : s;
-    case 'open':
-    case 'closed':
-      break;
-    default: {
-      const _never: never = s;
-      return _never;
-    }
-  }
+/**
+ * Folds one event into a summary this caller owns (nothing else references it, its arrays or their
+ * items): changes it in place and returns it, or returns a new one (the report). Whether or not the
+ * event obeys the rules: never throws. The one place the transitions are written.
+ */
+function applyInPlace(s: Summary, e: HistoryEntry): Summary {
+  if (s.status === 'unreported') return e.type === 'CaseReported' ? reportedSummary(e) : s;
+  const d = s as Draft;
   const t = e.type;
   switch (t) {
-    case 'CaseClosed': return s.status === 'open' ? { ...s, status: 'closed' } : s;
-    case 'CaseReopened': return s.status === 'closed' ? { ...s, status: 'open' } : s;
-    case 'VictimWithdrew': return s.withdrawn ? s : { ...s, withdrawn: true };
-    case 'VictimReengaged': return s.withdrawn ? { ...s, withdrawn: false } : s;
-    case 'ReviewRequested': return { ...s, pendingReviews: s.pendingReviews + 1 };
-    case 'ReviewDecided': return s.pendingReviews > 0 ? { ...s, pendingReviews: s.pendingReviews - 1 } : s;
-    case 'InterviewScheduled': {
-      if (e.ref === null) return s;
-      const st = interviewStatus(s, e.ref);
-      return st === 'held' || st === 'scheduled' ? s : withInterview(s, e.ref, 'scheduled');
+    case 'CaseClosed': d.status = 'closed'; return d;
+    case 'CaseReopened': d.status = 'open'; return d;
+    case 'VictimWithdrew': d.withdrawn = true; return d;
+    case 'VictimReengaged': d.withdrawn = false; return d;
+    case 'ReviewRequested': d.pendingReviews++; return d;
+    case 'ReviewDecided': if (d.pendingReviews > 0) d.pendingReviews--; return d;
+    case 'InterviewScheduled': case 'InterviewHeld': case 'InterviewCancelled': {
+      if (e.ref === null) return d;
+      const i = d.interviews.findIndex((x) => x.interviewId === e.ref);
+      const was = i < 0 ? undefined : d.interviews[i]!.status;
+      // Scheduling never undoes a holding; a cancellation only cancels a pending interview.
+      const now: InterviewStatus | undefined = t === 'InterviewHeld' ? 'held'
+        : t === 'InterviewScheduled' ? (was === 'held' ? was : 'scheduled')
+        : (was === 'scheduled' ? 'cancelled' : was);
+      if (now !== undefined && now !== was) {
+        if (i < 0) d.interviews.push({ interviewId: e.ref, status: now });
+        else (d.interviews[i] as Mutable<InterviewSummary>).status = now;
+      }
+      return d;
     }
-    case 'InterviewHeld':
-      return e.ref === null || interviewStatus(s, e.ref) === 'held' ? s : withInterview(s, e.ref, 'held');
-    case 'InterviewCancelled':
-      return e.ref !== null && interviewStatus(s, e.ref) === 'scheduled' ? withInterview(s, e.ref, 'cancelled') : s;
     case 'DeviceRequested':
-      return e.ref === null || findRequest(s, e.ref) !== undefined ? s : withRequest(s, {
-        kind: 'device', requestId: e.ref, needsAgreement: e.flag, response: 'none', agreementWithdrawn: false,
-        seized: false, completeExtraction: false, examined: false, returned: false,
-      });
+      if (e.ref !== null && findRequest(d, e.ref) === undefined) {
+        d.requests.push({
+          kind: 'device', requestId: e.ref, needsAgreement: e.flag, response: 'none', agreementWithdrawn: false,
+          seized: false, completeExtraction: false, examined: false, returned: false,
+        });
+      }
+      return d;
     case 'ThirdPartyMaterialRequested':
-      return e.ref === null || findRequest(s, e.ref) !== undefined ? s : withRequest(s, { kind: 'third_party', requestId: e.ref, received: false });
+      if (e.ref !== null && findRequest(d, e.ref) === undefined) d.requests.push({ kind: 'third_party', requestId: e.ref, received: false });
+      return d;
     case 'ThirdPartyMaterialReceived': {
-      const r = findRequest(s, e.ref);
-      return r !== undefined && r.kind === 'third_party' && !r.received ? withRequest(s, { ...r, received: true }) : s;
+      const r = findRequest(d, e.ref);
+      if (r !== undefined && r.kind === 'third_party') (r as Mutable<ThirdPartyRequestSummary>).received = true;
+      return d;
     }
     case 'DeviceRequestAgreed': case 'DeviceRequestDeclined': case 'DeviceAgreementWithdrawn': case 'DeviceSeized':
-    case 'ReplacementDeviceProvided': case 'DeviceExtracted': case 'DeviceExamined': case 'DeviceReturned':
-      return applyDevice(s, e);
+    case 'ReplacementDeviceProvided': case 'DeviceExtracted': case 'DeviceExamined': case 'DeviceReturned': {
+      const found = findRequest(d, e.ref);
+      if (found === undefined || found.kind !== 'device') return d;
+      const r = found as Mutable<DeviceRequestSummary>;
+      if (t === 'DeviceRequestAgreed') { if (r.response === 'none') r.response = 'agreed'; }
+      else if (t === 'DeviceRequestDeclined') { if (r.response === 'none') r.response = 'declined'; }
+      else if (t === 'DeviceAgreementWithdrawn') r.agreementWithdrawn = true;
+      else if (t === 'DeviceSeized') r.seized = true;
+      else if (t === 'DeviceExtracted') { if (e.flag) r.completeExtraction = true; }
+      else if (t === 'DeviceExamined') r.examined = true;
+      else if (t === 'DeviceReturned') r.returned = true;
+      // ReplacementDeviceProvided changes nothing the rules look at
+      return d;
+    }
     case 'CaseReported': case 'OfficerAssigned': case 'VictimContactMade': case 'IsvaReferred': case 'IsvaEngaged':
     case 'AccountInconsistencyNoted': case 'SuspectIdentified': case 'KeyDecisionMade': case 'ConcernRaised':
     case 'CaseReferredToCps': case 'ChargingDecisionMade': case 'EntryVoided':
-      return s;
+      return d;
     default: {
-      const _never: never = t;
-      return _never;
+      const _never: never = t; // exhaustive: a new event type must get its transition above
+      void _never;
+      return d; // a type this code does not know (a stored event of a later version): no change
     }
   }
+}
+
+/** The events applyInPlace changes nothing for, once the case is reported. */
+const NO_SUMMARY_CHANGE: ReadonlySet<EventType> = new Set<EventType>([
+  'CaseReported', 'OfficerAssigned', 'VictimContactMade', 'IsvaReferred', 'IsvaEngaged', 'AccountInconsistencyNoted',
+  'SuspectIdentified', 'KeyDecisionMade', 'ConcernRaised', 'CaseReferredToCps', 'ChargingDecisionMade', 'EntryVoided',
+  'ReplacementDeviceProvided',
+]);
+
+/** A copy of the summary that `e` may change in place: the summary, and the array and item `e` touches. */
+function ownedCopy(s: OpenSummary | ClosedSummary, e: HistoryEntry): Draft {
+  const d = { ...s } as Draft;
+  switch (e.type) {
+    case 'InterviewScheduled': case 'InterviewHeld': case 'InterviewCancelled':
+      d.interviews = s.interviews.map((x) => (x.interviewId === e.ref ? { ...x } : x));
+      break;
+    case 'DeviceRequested': case 'ThirdPartyMaterialRequested': case 'ThirdPartyMaterialReceived':
+    case 'DeviceRequestAgreed': case 'DeviceRequestDeclined': case 'DeviceAgreementWithdrawn': case 'DeviceSeized':
+    case 'DeviceExtracted': case 'DeviceExamined': case 'DeviceReturned':
+      d.requests = s.requests.map((r) => (r.requestId === e.ref ? { ...r } : r));
+      break;
+    default:
+      break;
+  }
+  return d;
+}
+
+/** Folds one event into the summary, whether or not it obeys the rules (never throws). Persistent: `s` is left as it was. */
+export function apply(s: Summary, e: HistoryEntry): Summary {
+  if (s.status === 'unreported') return applyInPlace(s, e);
+  if (NO_SUMMARY_CHANGE.has(e.type)) return s;
+  return applyInPlace(ownedCopy(s, e), e);
 }
 
 /** Checks one event against the summary of everything before it: the new summary, or the rule it breaks. */
@@ -502,32 +533,27 @@ export function step(s: Summary, e: HistoryEntry): { ok: true; summary: Summary 
 
 interface Found { readonly entry: HistoryEntry; readonly violation: Violation }
 
-const known = (ignore: readonly BrokenRule[], seq: number, rule: RuleCode): boolean =>
-  ignore.some((b) => b.seq === seq && b.rule === rule);
-
-/** The first violation in a sorted history, ignoring those already known (`ignore`: same event, same rule); null when none. */
-function firstViolation(history: readonly HistoryEntry[], ignore: readonly BrokenRule[]): Found | null {
-  let s: Summary = UNREPORTED;
-  for (let i = 0; i < history.length; i++) {
-    const e = history[i]!;
-    const v = check(s, e);
-    if (v !== null && (ignore.length === 0 || !known(ignore, e.seq, v.rule))) return { entry: e, violation: v };
-    s = apply(s, e);
-  }
-  return null;
-}
-
-/** Folds a sorted history, collecting where it breaks rules (stored histories: evolve). */
-function foldAll(history: readonly HistoryEntry[]): { summary: Summary; broken: readonly BrokenRule[] } {
+/**
+ * Folds a sorted history from nothing (one owned summary, changed in place). Collects every event that
+ * breaks a rule where it stands (`broken`). When `known` is given, stops at the first violation not in
+ * it (same event, same rule) and returns it as `fresh`: a stored history that already breaks rules is
+ * judged only on what a change adds.
+ */
+function refold(history: readonly HistoryEntry[], known: readonly BrokenRule[] | null): { summary: Summary; broken: readonly BrokenRule[]; fresh: Found | null } {
   let s: Summary = UNREPORTED;
   let broken: BrokenRule[] | null = null;
   for (let i = 0; i < history.length; i++) {
     const e = history[i]!;
     const v = check(s, e);
-    if (v !== null) (broken ??= []).push({ seq: e.seq, rule: v.rule });
-    s = apply(s, e);
+    if (v !== null) {
+      if (known !== null && !known.some((b) => b.seq === e.seq && b.rule === v.rule)) {
+        return { summary: s, broken: broken ?? NONE, fresh: { entry: e, violation: v } };
+      }
+      (broken ??= []).push({ seq: e.seq, rule: v.rule });
+    }
+    s = applyInPlace(s, e);
   }
-  return { summary: s, broken: broken ?? NONE };
+  return { summary: s, broken: broken ?? NONE, fresh: null };
 }
 
 /** The history with `entry` in its place (after every event with occurredAt <= its own: it is last in ledger order). */
@@ -577,13 +603,22 @@ export function isVoided(state: CaseState, eventId: string): boolean {
 }
 
 /**
- * The last judgement that accepted an event (judge -> evolve, the importer's sequence): evolve reuses
- * its entry and skips checking it again. Only an optimisation: it is used when evolve gets the very
- * same state and event objects.
+ * The last judgement that accepted an event (the importer's sequence is judge, then evolve): evolve
+ * reuses its entry, skips checking it again and, when the judgement had to re-fold, takes the re-folded
+ * history and summary instead of folding again. Only an optimisation, used when evolve gets the very
+ * same state and event objects (the re-folded arrays were made for it and are not shared).
  */
 let acceptedState: CaseState | null = null;
 let acceptedEvent: CaseEvent | null = null;
 let acceptedEntry: HistoryEntry | null = null;
+let acceptedRefold: { history: HistoryEntry[]; summary: Summary; broken: readonly BrokenRule[] } | null = null;
+
+function remember(state: CaseState | null, event: CaseEvent | null, entry: HistoryEntry | null, refolded: typeof acceptedRefold): void {
+  acceptedState = state;
+  acceptedEvent = event;
+  acceptedEntry = entry;
+  acceptedRefold = refolded;
+}
 
 /**
  * Folds one more event of the case (ledger order = call order). Never throws, whatever the event: a
@@ -593,10 +628,12 @@ export function evolve(state: CaseState, event: CaseEvent | StoredCaseEvent): Ca
   const seq = state.version + 1;
   let entry: HistoryEntry;
   let knownGood = false;
+  let refolded: typeof acceptedRefold = null;
   if (acceptedEntry !== null && acceptedState === state && acceptedEvent === event) {
     entry = acceptedEntry;
     knownGood = true;
-    acceptedState = acceptedEvent = acceptedEntry = null;
+    refolded = acceptedRefold;
+    remember(null, null, null, null);
   } else {
     entry = toEntry(event, seq, state.lastAt);
   }
@@ -631,12 +668,16 @@ export function evolve(state: CaseState, event: CaseEvent | StoredCaseEvent): Ca
       ledgerItems, requestIds, voided, broken,
     };
   }
-  const history = base === null ? inserted(state.historyItems, state.historyLength, entry) : inserted(base, base.length, entry);
-  const { summary, broken } = foldAll(history);
+  if (refolded === null) {
+    const history = base === null ? inserted(state.historyItems, state.historyLength, entry) : inserted(base, base.length, entry);
+    const r = refold(history, null);
+    refolded = { history, summary: r.summary, broken: r.broken };
+  }
+  const history = refolded.history;
   return {
-    caseId, version: seq, summary,
+    caseId, version: seq, summary: refolded.summary,
     historyItems: history, historyLength: history.length, lastAt: history.length === 0 ? Number.NEGATIVE_INFINITY : history[history.length - 1]!.at,
-    ledgerItems, requestIds, voided, broken,
+    ledgerItems, requestIds, voided, broken: refolded.broken,
   };
 }
 
@@ -660,6 +701,9 @@ function refusal(v: Violation, at: HistoryEntry, added: HistoryEntry): RuleViola
   );
 }
 
+/** Set by a judgement that accepted an event after re-folding: the re-folded history, for evolve. */
+let refoldedOk: { history: HistoryEntry[]; summary: Summary; broken: readonly BrokenRule[] } | null = null;
+
 function judgeVoid(state: CaseState, entry: HistoryEntry): RuleViolationError | null {
   const targetId = entry.ref as string;
   const target = findEntry(state, targetId);
@@ -673,8 +717,13 @@ function judgeVoid(state: CaseState, entry: HistoryEntry): RuleViolationError | 
     return new RuleViolationError('rule.void_twice', `event ${target.eventId} (${target.type}) is already voided: an entry cannot be voided twice`, { field: 'data.eventId' });
   }
   const rest = without(state, target);
-  const found = firstViolation(inserted(rest, rest.length, entry), state.broken);
-  if (found === null) return null;
+  const history = inserted(rest, rest.length, entry);
+  const r = refold(history, state.broken);
+  const found = r.fresh;
+  if (found === null) {
+    refoldedOk = { history, summary: r.summary, broken: r.broken };
+    return null;
+  }
   if (found.entry === entry) return refusal(found.violation, entry, entry);
   return new RuleViolationError(
     'rule.void_breaks_history',
@@ -709,8 +758,11 @@ function judgeEntry(state: CaseState, event: CaseEvent, entry: HistoryEntry): Ru
     const v = check(s, entry);
     return v === null ? null : refusal(v, entry, entry);
   }
-  const found = firstViolation(inserted(state.historyItems, state.historyLength, entry), state.broken);
-  return found === null ? null : refusal(found.violation, found.entry, entry);
+  const history = inserted(state.historyItems, state.historyLength, entry);
+  const r = refold(history, state.broken);
+  if (r.fresh !== null) return refusal(r.fresh.violation, r.fresh.entry, entry);
+  refoldedOk = { history, summary: r.summary, broken: r.broken };
+  return null;
 }
 
 /** The reason `event` cannot be appended to the case, or null when it can. */
@@ -721,14 +773,11 @@ export function judge(state: CaseState, event: CaseEvent): RuleViolationError | 
   }
   const entry = toEntry(event, state.version + 1, Number.NaN);
   if (entry.at !== entry.at) throw new ValidationError('format', 'occurredAt', `occurredAt must be an ISO 8601 instant (got ${JSON.stringify(event.metadata.occurredAt)})`);
+  refoldedOk = null;
   const refused = judgeEntry(state, event, entry);
-  if (refused === null) {
-    acceptedState = state;
-    acceptedEvent = event;
-    acceptedEntry = entry;
-  } else {
-    acceptedState = acceptedEvent = acceptedEntry = null;
-  }
+  if (refused === null) remember(state, event, entry, refoldedOk);
+  else remember(null, null, null, null);
+  refoldedOk = null;
   return refused;
 }
 

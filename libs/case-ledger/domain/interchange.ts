@@ -87,6 +87,7 @@ function datePart(s: string): number {
  * instants never see NaN.
  */
 export function instantMs(s: string): number {
+  if (typeof s !== 'string') return NaN; // robust for unvalidated callers
   const n = s.length;
   if (n < 20 || n > 29) return NaN;
   const days = datePart(s);
@@ -408,12 +409,14 @@ function readField(f: Field, v: unknown): unknown {
         if (v === undefined) return required(f.path, f.kind === K_DATE_OR_NULL);
         return wrongType(f.path, f.kind === K_DATE ? 'a date YYYY-MM-DD' : 'a date YYYY-MM-DD or null', v);
       }
-      if (dateDays(v) === dateDays(v)) return v;
+      const days = dateDays(v);
+      if (days === days) return v;
       return fail('format', f.path, `${f.path} must be a calendar date YYYY-MM-DD (got ${shown(v)}: ${dateProblem(v)})`);
     }
     case K_INSTANT: {
       if (typeof v !== 'string') return wrongType(f.path, 'an ISO 8601 instant', v);
-      if (instantMs(v) === instantMs(v)) return v;
+      const ms = instantMs(v);
+      if (ms === ms) return v;
       return fail('format', f.path, `${f.path} must be an ISO 8601 instant with offset, at most millisecond precision (got ${shown(v)}: ${instantProblem(v)})`);
     }
     case K_OUTCOME: {

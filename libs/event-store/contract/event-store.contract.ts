@@ -402,6 +402,14 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
         expectBroken(await verifyEventStore(store), 4, /eventId key column/);
       });
 
+      test('hash columns overwritten with values of the wrong length are named', async () => {
+        await sixEvents();
+        await h.tamper.sql(`UPDATE events SET chain = ${h.tamper.blob('00')} WHERE position = 4`);
+        expectBroken(await verifyEventStore(store), 4, /does not link/);
+        await h.tamper.sql(`UPDATE events SET leaf = ${h.tamper.blob('ff'.repeat(40))} WHERE position = 2`);
+        expectBroken(await verifyEventStore(store), 2, /does not match the hash/);
+      });
+
       test('a deleted event in the middle is named', async () => {
         await sixEvents();
         await h.tamper.sql('DELETE FROM events WHERE position = 3');

@@ -7,6 +7,7 @@ export const LEAF_TAG_V1 = 'ledger-event-v1';
 
 /** The chain value "before" position 1: 32 zero bytes. */
 export const GENESIS_CHAIN: Buffer = Buffer.alloc(32);
+export const GENESIS_CHAIN_HEX = '0'.repeat(64);
 
 /** The fields of a stored record that the leaf hash commits to. */
 export interface LeafFields {
@@ -23,13 +24,27 @@ const sha256: (data: string | Buffer) => Buffer =
   typeof oneShotHash === 'function'
     ? (data) => oneShotHash('sha256', data, 'buffer') as unknown as Buffer
     : (data) => createHash('sha256').update(data).digest();
+// Hex output skips making a Buffer, which costs more than hashing 64 bytes: verify works in hex.
+const sha256Hex: (data: string | Buffer) => string =
+  typeof oneShotHash === 'function'
+    ? (data) => oneShotHash('sha256', data, 'hex')
+    : (data) => createHash('sha256').update(data).digest('hex');
+
+function leafPreimage(r: LeafFields): string {
+  return `${LEAF_TAG_V1}\n${r.position}\n${r.caseId}\n${r.streamVersion}\n${r.appendedAt}\n${r.body}`;
+}
 
 /**
  * leafHash = SHA-256("ledger-event-v1\n" + position + "\n" + caseId + "\n" + streamVersion + "\n" +
  * appendedAt + "\n" + body), UTF-8. Integers are written in decimal with no sign, padding or exponent.
  */
 export function leafHash(r: LeafFields): Buffer {
-  return sha256(`${LEAF_TAG_V1}\n${r.position}\n${r.caseId}\n${r.streamVersion}\n${r.appendedAt}\n${r.body}`);
+  return sha256(leafPreimage(r));
+}
+
+/** leafHash as 64 lower-case hex digits. */
+export function leafHashHex(r: LeafFields): string {
+  return sha256Hex(leafPreimage(r));
 }
 
 const pair = Buffer.alloc(64);
@@ -39,6 +54,16 @@ export function chainHash(previous: Buffer, leaf: Buffer): Buffer {
   previous.copy(pair, 0);
   leaf.copy(pair, 32);
   return sha256(pair);
+}
+
+const hexPair = Buffer.alloc(64);
+const HEX64 = /^[0-9a-f]{64}$/;
+/** chainHash over hex digests (64 lower-case hex digits in and out). */
+export function chainHashHex(previousHex: string, leafHex: string): string {
+  if (!HEX64.test(previousHex) || !HEX64.test(leafHex)) throw new Error('chainHashHex: both inputs must be 64 lower-case hex digits');
+  hexPair.write(previousHex, 0, 'hex');
+  hexPair.write(leafHex, 32, 'hex');
+  return sha256Hex(hexPair);
 }
 
 /** Stored records only go in if these hold: they keep the leaf preimage unambiguous. */

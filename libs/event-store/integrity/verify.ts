@@ -3,7 +3,7 @@
 // See docs/integrity.md for the format and for what can and cannot be detected.
 import type { EventStore, LedgerHead, ReadAllOptions, StoredRecord } from '../port.js';
 import { eventIdInBody, eventKeyHex } from '../codec.js';
-import { GENESIS_CHAIN, chainHash, leafHash } from './hash-chain.js';
+import { GENESIS_CHAIN_HEX, chainHashHex, leafHashHex } from './hash-chain.js';
 
 export type ReadRecords = (options: ReadAllOptions) => Promise<StoredRecord[]>;
 
@@ -57,17 +57,17 @@ export async function verifyLedger(readRecords: ReadRecords, options: VerifyOpti
   if (options.expectedHead) heads.push({ head: options.expectedHead, kind: 'exported' });
   if (options.readHead) heads.push({ head: await options.readHead(), kind: 'recorded' });
   // Chain values the heads will be compared with, caught as the scan passes their positions.
-  const chainAt = new Map<number, Buffer>();
-  for (const { head } of heads) if (head.position === 0) chainAt.set(0, GENESIS_CHAIN);
+  const chainAt = new Map<number, string>();
+  for (const { head } of heads) if (head.position === 0) chainAt.set(0, GENESIS_CHAIN_HEX);
   const wanted = new Set(heads.map((h) => h.head.position));
 
   let position = 0; // last intact position
-  let chain = GENESIS_CHAIN;
+  let chain = GENESIS_CHAIN_HEX;
   const versions = new Map<string, number>();
   const report = (broken?: BrokenEvent): VerifyReport => ({
     ok: broken === undefined,
     events: position,
-    head: { position, hash: chain.toString('hex') },
+    head: { position, hash: chain },
     ...(broken ? { firstBroken: broken } : {}),
   });
 
@@ -91,10 +91,10 @@ export async function verifyLedger(readRecords: ReadRecords, options: VerifyOpti
             problem: `a record at position ${r.position} came after position ${position}: positions are duplicated or out of order`,
           });
         }
-        const leaf = leafHash(r);
-        if (!leaf.equals(r.leafHash)) throw new Broken(diagnoseLeaf(r));
-        const next = chainHash(chain, leaf);
-        if (!next.equals(r.chainHash)) {
+        const leaf = leafHashHex(r);
+        if (leaf !== r.leafHash.toString('hex')) throw new Broken(diagnoseLeaf(r));
+        const next = chainHashHex(chain, leaf);
+        if (next !== r.chainHash.toString('hex')) {
           throw new Broken({
             ...ids(r),
             problem:
@@ -145,11 +145,11 @@ export async function verifyLedger(readRecords: ReadRecords, options: VerifyOpti
         continue;
       }
       const at = chainAt.get(head.position)!;
-      if (at.toString('hex') !== head.hash.toLowerCase()) {
+      if (at !== head.hash.toLowerCase()) {
         failures.push({
           position: head.position,
           problem:
-            `the chain hash at position ${head.position} is ${at.toString('hex')}, but ${what} says ${head.hash}: ` +
+            `the chain hash at position ${head.position} is ${at}, but ${what} says ${head.hash}: ` +
             `the history up to position ${head.position} was rewritten (or the head is not this ledger's)`,
         });
       }

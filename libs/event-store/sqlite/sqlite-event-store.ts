@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
-import { DomainError } from '../../case-ledger/domain/errors.js';
+import { DomainError, VersionConflictError } from '../../case-ledger/domain/errors.js';
 import type {
   AppendOutcome, AppendRequest, EventStore, LedgerHead, ReadAllOptions, StoredRecord,
 } from '../port.js';
@@ -52,6 +52,28 @@ INSERT OR IGNORE INTO ledger_head (id, position, chain) VALUES (1, 0, zeroblob(3
 
 interface EventRow { position: number; stream_version: number; body: string }
 
+/** Thrown inside the optimistic write pass to roll it back (see `write`). */
+class KeyCollision extends Error {}
+
+/** A column value as bytes, whatever was stored (verify then reports the mismatch). */
+function asBuffer(v: unknown): Buffer {
+  if (Buffer.isBuffer(v)) return v;
+  return Buffer.from(v === null || v === undefined ? '' : String(v));
+}
+
+function prepareOptional(db: Database.Database, sql: string): Database.Statement<[number, number], unknown[]> | undefined {
+  try {
+    return db.prepare<[number, number], unknown[]>(sql).raw();
+  } catch {
+    return undefined;
+  }
+}
+
+function isEventKeyViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_key/.test(e.message ?? '');
+}
+
 /** Same-process stores on the same file wake each other at once (other processes: polling). */
 const sameFile = new Map<string, Set<HeadWaiters>>();
 
@@ -76,9 +98,11 @@ export class SqliteEventStore implements EventStore {
     stream: Database.Statement<[string], EventRow>;
     all: Database.Statement<[number, number], EventRow>;
     records: Database.Statement<[number, number], unknown[]>;
+    recordFields: Database.Statement<[number, number], unknown[]>;
+    recordHashes: Database.Statement<[number, number], unknown[]> | undefined;
     count: Database.Statement<[], number>;
   };
-  private readonly writeTx: Database.Transaction<(requests: (PreparedRequest | Error)[]) => {
+  private readonly writeTx: Database.Transaction<(requests: (PreparedRequest | Error)[], optimistic: boolean) => {
     outcomes: (AppendOutcome | { status: 'error'; error: Error })[];
     head: { position: number; chain: Buffer };
   }>;
@@ -96,7 +120,13 @@ export class SqliteEventStore implements EventStore {
       this.db.pragma('synchronous = FULL');
       if (this.db.pragma('synchronous', { simple: true }) !== 2) throw new Error('could not set synchronous=FULL');
       this.db.pragma('foreign_keys = OFF');
-      this.db.pragma('cache_size = -32768'); // 32 MiB
+      this.db.pragma('cache_size = -65536'); // 64 MiB
+      // Checkpoint (copy the WAL back into the database file) every 64 MiB of WAL rather than the
+      // default 4 MiB: index pages touched by many commits (eventIds are random, so every batch dirties
+      // pages all over the eventId index) are then copied once per checkpoint instead of once per
+      // commit; measured ~1.6x the append throughput. The WAL file is cut back to 64 MiB afterwards.
+      this.db.pragma('wal_autocheckpoint = 16384');
+      this.db.pragma('journal_size_limit = 67108864');
       this.db.transaction(() => {
         this.db.exec(SCHEMA);
         const version = this.db.prepare('SELECT max(version) FROM ledger_schema').pluck().get() as number | null;
@@ -127,9 +157,20 @@ export class SqliteEventStore implements EventStore {
       records: db.prepare<[number, number], unknown[]>(
         'SELECT position, case_id, stream_version, appended_at, body, leaf, chain, event_key FROM events WHERE position >= ? ORDER BY position LIMIT ?',
       ).raw(),
+      recordFields: db.prepare<[number, number], unknown[]>(
+        'SELECT position, case_id, stream_version, appended_at, body FROM events WHERE position >= ? ORDER BY position LIMIT ?',
+      ).raw(),
+      // A page's hash columns as three long blobs: better-sqlite3 makes a separate Buffer (with its own
+      // memory) for every BLOB value, which costs more than hashing the record; one Buffer per column
+      // per page, sliced, makes verify ~3x faster. Needs SQLite >= 3.44 (ordered aggregates).
+      recordHashes: prepareOptional(
+        db,
+        "SELECT CAST(group_concat(leaf, '' ORDER BY position) AS BLOB), CAST(group_concat(chain, '' ORDER BY position) AS BLOB), " +
+          "CAST(group_concat(event_key, '' ORDER BY position) AS BLOB), count(*) FROM events WHERE position >= ? AND position <= ?",
+      ),
       count: db.prepare<[], number>('SELECT count(*) FROM events').pluck(),
     };
-    this.writeTx = db.transaction((requests: (PreparedRequest | Error)[]) => this.write(requests));
+    this.writeTx = db.transaction((requests: (PreparedRequest | Error)[], optimistic: boolean) => this.write(requests, optimistic));
 
     this.waiters = new HeadWaiters(async () => this.st.headPosition.get() ?? 0, options.pollIntervalMs ?? 50);
     let peers = sameFile.get(this.file);
@@ -152,7 +193,15 @@ export class SqliteEventStore implements EventStore {
         return e as Error;
       }
     });
-    const { outcomes, head } = this.writeTx.immediate(prepared);
+    let result;
+    try {
+      result = this.writeTx.immediate(prepared, true);
+    } catch (e) {
+      // An eventId already stored: the optimistic pass did not look it up. Rolled back; judge again, looking up every eventId.
+      if (!(e instanceof KeyCollision)) throw e;
+      result = this.writeTx.immediate(prepared, false);
+    }
+    const { outcomes, head } = result;
     for (const w of sameFile.get(this.file) ?? []) w.notify(head.position);
     return outcomes;
   }
@@ -161,8 +210,14 @@ export class SqliteEventStore implements EventStore {
    * Runs inside BEGIN IMMEDIATE: the write lock is ours, so the head cannot move under us. The head is
    * read here, inside the transaction, never carried over from an earlier one: another process (or
    * another connection of this one) may have appended since.
+   *
+   * Optimistic pass: eventIds are not looked up one by one before inserting (the UNIQUE index on
+   * event_key looks each up anyway as it inserts). An eventId already stored makes its INSERT fail:
+   * the whole transaction is rolled back (KeyCollision) and run again with every eventId looked up.
+   * A request whose expected version does not match is looked up at once, since a retry of stored
+   * events (stale version) is a 'duplicate', not a version conflict. Same outcomes either way.
    */
-  private write(requests: (PreparedRequest | Error)[]) {
+  private write(requests: (PreparedRequest | Error)[], optimistic: boolean) {
     const st = this.st;
     const row = st.head.get()!;
     let position = row.position;
@@ -170,6 +225,7 @@ export class SqliteEventStore implements EventStore {
     const appendedAt = Date.now();
     const pendingByKey = new Map<string, StoredCaseEvent>();
     const pendingVersion = new Map<string, number>();
+    const currentVersion = (caseId: string): number => pendingVersion.get(caseId) ?? st.version.get(caseId) ?? 0;
     const lookup = {
       storedEvent: (e: PreparedEvent): StoredCaseEvent | undefined => {
         const pending = pendingByKey.get(e.keyHex);
@@ -177,14 +233,20 @@ export class SqliteEventStore implements EventStore {
         const r = st.byKey.get(e.key);
         return r ? decodeBody(r.body, r.position, r.stream_version) : undefined;
       },
-      currentVersion: (caseId: string): number => pendingVersion.get(caseId) ?? st.version.get(caseId) ?? 0,
+      currentVersion,
     };
+    const optimisticLookup = { storedEvent: (e: PreparedEvent) => pendingByKey.get(e.keyHex), currentVersion };
 
     const outcomes = requests.map((request): AppendOutcome | { status: 'error'; error: Error } => {
       if (request instanceof Error) return { status: 'error', error: request };
       let judged;
       try {
-        judged = judgeRequest(request, lookup);
+        try {
+          judged = judgeRequest(request, optimistic ? optimisticLookup : lookup);
+        } catch (e) {
+          if (optimistic && e instanceof VersionConflictError) judged = judgeRequest(request, lookup);
+          else throw e;
+        }
       } catch (e) {
         if (e instanceof DomainError) return { status: 'error', error: e };
         throw e;
@@ -199,7 +261,12 @@ export class SqliteEventStore implements EventStore {
         assertLeafFields(fields);
         const leaf = leafHash(fields);
         chain = chainHash(chain, leaf);
-        st.insert.run(position, request.caseId, version, e.key, appendedAt, e.body, leaf, chain);
+        try {
+          st.insert.run(position, request.caseId, version, e.key, appendedAt, e.body, leaf, chain);
+        } catch (error) {
+          if (optimistic && isEventKeyViolation(error)) throw new KeyCollision();
+          throw error;
+        }
         const stored = storedFromLine(e.line, position, version);
         pendingByKey.set(e.keyHex, stored);
         events.push(stored);
@@ -269,7 +336,43 @@ export class SqliteEventStore implements EventStore {
 
   async readRecords({ fromPosition, limit }: ReadAllOptions): Promise<StoredRecord[]> {
     if (limit <= 0) return [];
-    const rows = this.st.records.all(Math.max(1, Math.trunc(fromPosition)), Math.trunc(limit));
+    const from = Math.max(1, Math.trunc(fromPosition));
+    return this.db.transaction(() => this.readRecordsFast(from, Math.trunc(limit)) ?? this.readRecordsPlain(from, Math.trunc(limit))).deferred();
+  }
+
+  /** The page's fields row by row and its hash columns in one go; undefined if the columns do not slice evenly. */
+  private readRecordsFast(from: number, limit: number): StoredRecord[] | undefined {
+    if (!this.st.recordHashes) return undefined;
+    const rows = this.st.recordFields.all(from, limit);
+    if (rows.length === 0) return [];
+    const last = rows[rows.length - 1]![0] as number;
+    const [leaves, chains, keys, count] = this.st.recordHashes.get(from, last) as [unknown, unknown, unknown, number];
+    const n = rows.length;
+    if (
+      count !== n || !Buffer.isBuffer(leaves) || !Buffer.isBuffer(chains) || !Buffer.isBuffer(keys) ||
+      leaves.length !== 32 * n || chains.length !== 32 * n || keys.length !== 16 * n
+    ) {
+      return undefined; // a hash or key of another length (a damaged record): read row by row
+    }
+    const out = new Array<StoredRecord>(n);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      out[i] = {
+        position: r[0] as number,
+        caseId: r[1] as string,
+        streamVersion: r[2] as number,
+        appendedAt: r[3] as number,
+        body: r[4] as string,
+        leafHash: leaves.subarray(32 * i, 32 * i + 32),
+        chainHash: chains.subarray(32 * i, 32 * i + 32),
+        eventKey: keys.subarray(16 * i, 16 * i + 16),
+      };
+    }
+    return out;
+  }
+
+  private readRecordsPlain(from: number, limit: number): StoredRecord[] {
+    const rows = this.st.records.all(from, limit);
     const out = new Array<StoredRecord>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
@@ -279,9 +382,9 @@ export class SqliteEventStore implements EventStore {
         streamVersion: r[2] as number,
         appendedAt: r[3] as number,
         body: r[4] as string,
-        leafHash: r[5] as Buffer,
-        chainHash: r[6] as Buffer,
-        eventKey: r[7] as Buffer,
+        leafHash: asBuffer(r[5]),
+        chainHash: asBuffer(r[6]),
+        eventKey: asBuffer(r[7]),
       };
     }
     return out;

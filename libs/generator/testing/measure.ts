@@ -96,7 +96,7 @@ export class Measure {
   private retentionSum = 0;
   private current: Line[] = [];
 
-  /** Adds one line (object, and optionally its JSON text length for bytes/line). */
+  /** Adds one line (object, and optionally its JSON text length in bytes, for bytes/line). */
   add(line: Line, bytes = 0): void {
     if (this.current.length > 0 && this.current[0]!.caseId !== line.caseId) this.flush();
     this.current.push(line);

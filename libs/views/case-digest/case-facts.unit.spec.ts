@@ -132,6 +132,19 @@ describe('caseFacts: what depends on asOf', () => {
     expect(aggregateTimeliness([cached], instantMs('2021-03-06T10:00:00.001Z')).victimDevices.heldOver24hWithoutReplacement).toBe(1);
   });
 
+  it('given facts of everything recorded (asOf = Infinity, for a "now" cache), then they hold and agree from the last recordedAt on', () => {
+    const h = aCase(REPORT);
+    h.victimDeviceSeized('2021-03-05T10:00:00Z');
+    h.contact('2021-03-06T10:00:00Z', 'update', 'to_victim', { recordedAt: '2021-03-09T00:00:00Z' });
+    const latest = caseFacts(digestsOf(h.events()).get('C-1')!, Infinity)!;
+    expect(latest.viewUntilMs).toBeNull();
+    expect(factsHoldAt(latest, instantMs('2021-03-08T23:59:59.999Z'))).toBe(false); // the contact is not recorded yet then
+    for (const at of ['2021-03-09T00:00:00Z', '2021-04-03T10:00:00Z', '2021-04-03T10:00:00.001Z']) {
+      expect(factsHoldAt(latest, instantMs(at))).toBe(true);
+      expect(aggregateTimeliness([latest], instantMs(at))).toEqual(aggregateTimeliness([factsAt(h, at)!], instantMs(at)));
+    }
+  });
+
   it('given facts, when serialised to JSON and back (how the read model stores them), then they are equal', () => {
     const h = aCase(REPORT);
     h.victimDeviceSeized('2021-03-05T10:00:00Z');

@@ -18,8 +18,24 @@ describe('instantMs', () => {
 
   it.each([
     '2021-03-04T10:15:00', '2021-03-04', '2021-02-29T00:00:00Z', '2021-03-04T24:00:00Z', '2021-03-04T10:60:00Z',
-    '2021-03-04T10:15:00.1234Z', '2021-03-04 10:15:00Z', 'yesterday', '',
+    '2021-03-04T10:15:00.1234Z', '2021-03-04 10:15:00Z', 'yesterday', '', '2021-03-04T10:15:00+01:', '2021-03-04T10:15:00.Z',
+    '2021-03-04T10:15:00Zjunk', '2021-03-04T10:15:00+1:00', '2021-03-04T10:15:00+24:00', '2021-03-04T10:15:0Z', '2021-03-04T10:15:00.1234567891Z',
   ])('given %j, then it is not an instant (NaN)', (text) => {
     expect(instantMs(text)).toBeNaN();
+  });
+
+  it('given many instants in the ECMAScript format with Z or an offset, then the result equals Date.parse', () => {
+    let seed = 7;
+    const rnd = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    for (let k = 0; k < 2000; k++) {
+      const ms = Math.floor(rnd() * 4e12) - 1e12;
+      const offset = Math.floor(rnd() * 48 - 24) * 30;
+      const local = new Date(ms + offset * 60_000).toISOString().slice(0, 23);
+      const sign = offset < 0 ? '-' : '+';
+      const abs = Math.abs(offset);
+      const text = `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+      expect(instantMs(text)).toBe(Date.parse(text));
+      expect(instantMs(text)).toBe(ms);
+    }
   });
 });

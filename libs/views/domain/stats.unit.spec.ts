@@ -1,4 +1,4 @@
-import { max, mean, median, p90 } from './stats.js';
+import { max, mean, median, medianInPlace, p90, p90InPlace, Samples, selectInPlace } from './stats.js';
 
 describe('statistics', () => {
   it('given an empty set, then every statistic is null', () => {
@@ -32,5 +32,27 @@ describe('statistics', () => {
     const expected = mean(values);
     expect(mean([...values].reverse())).toBe(expected);
     expect(mean([values[3]!, values[0]!, values[5]!, values[1]!, values[4]!, values[2]!])).toBe(expected);
+  });
+
+  it('given many random sets with repeated values, when order statistics are taken by selection, then they equal those of a full sort', () => {
+    let seed = 42;
+    const rnd = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    for (let run = 0; run < 500; run++) {
+      const n = 1 + Math.floor(rnd() * 60);
+      const distinct = 1 + Math.floor(rnd() * 10);
+      const values = Array.from({ length: n }, () => Math.floor(rnd() * distinct) / 4);
+      const sorted = [...values].sort((a, b) => a - b);
+      const k = Math.floor(rnd() * n);
+      expect(selectInPlace(Float64Array.from(values), k)).toBe(sorted[k]);
+      expect(medianInPlace(Float64Array.from(values))).toBe(n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2);
+      expect(p90InPlace(Float64Array.from(values))).toBe(sorted[Math.ceil(0.9 * n) - 1]);
+    }
+  });
+
+  it('given a Samples buffer, when values are pushed past its capacity, then it keeps them all in order', () => {
+    const s = new Samples(2);
+    for (let k = 0; k < 100; k++) s.push(k / 2);
+    expect(s.length).toBe(100);
+    expect([...s.values()]).toEqual(Array.from({ length: 100 }, (_, k) => k / 2));
   });
 });

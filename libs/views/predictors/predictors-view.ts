@@ -17,17 +17,6 @@ export interface FactorRow {
 
 export interface PredictorsView { closed: number; nfa: number; factors: FactorRow[] }
 
-const hasFactor = (f: CaseFacts, k: number): boolean => {
-  switch (k) {
-    case 0: return f.accountInconsistencyNoted;
-    case 1: return f.victimDeviceRequests > 0;
-    case 2: return f.nonRecent;
-    case 3: return f.isvaEngagedWithin30Days;
-    case 4: return f.additionalNeeds;
-    default: return f.relationship === 'stranger';
-  }
-};
-
 /**
  * Odds ratio of NFA with the factor against without it, with views.md's rule: a = nfa with,
  * b = not nfa with, c = nfa without, d = not nfa without; if any cell is 0 add 0.5 to each;
@@ -44,17 +33,21 @@ export function oddsRatio(a: number, b: number, c: number, d: number): { oddsRat
 
 /** Nothing in this view measures time up to asOf: `_asOfMs` is taken for a uniform signature. */
 export function aggregatePredictors(facts: readonly CaseFacts[], _asOfMs: number): PredictorsView {
-  const n = PREDICTOR_FACTORS.length;
-  const withCases = new Array<number>(n).fill(0), withNfa = new Array<number>(n).fill(0);
+  // Counters by factor, in PREDICTOR_FACTORS order: cases with the factor, and NFA among them.
+  const withCases = new Int32Array(PREDICTOR_FACTORS.length), withNfa = new Int32Array(PREDICTOR_FACTORS.length);
   let closed = 0, nfa = 0;
   for (let i = 0; i < facts.length; i++) {
     const f = facts[i]!;
     if (!f.closed) continue;
     closed++;
-    if (f.nfa) nfa++;
-    for (let k = 0; k < n; k++) {
-      if (hasFactor(f, k)) { withCases[k]!++; if (f.nfa) withNfa[k]!++; }
-    }
+    const x = f.nfa ? 1 : 0;
+    nfa += x;
+    if (f.accountInconsistencyNoted) { withCases[0]!++; withNfa[0]! += x; }
+    if (f.victimDeviceRequests > 0) { withCases[1]!++; withNfa[1]! += x; }
+    if (f.nonRecent) { withCases[2]!++; withNfa[2]! += x; }
+    if (f.isvaEngagedWithin30Days) { withCases[3]!++; withNfa[3]! += x; }
+    if (f.additionalNeeds) { withCases[4]!++; withNfa[4]! += x; }
+    if (f.relationship === 'stranger') { withCases[5]!++; withNfa[5]! += x; }
   }
   const factors = PREDICTOR_FACTORS.map((factor, k): FactorRow => {
     const wc = withCases[k]!, wn = withNfa[k]!;

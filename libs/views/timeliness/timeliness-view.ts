@@ -2,7 +2,7 @@
 // to asOf (devices still held, an open case's last update gap) are finished here.
 import type { CaseFacts } from '../case-digest/case-facts.js';
 import { MS_PER_DAY } from '../domain/calendar.js';
-import { maxOfSorted, meanOfSorted, medianOfSorted, p90OfSorted, sortedAscending } from '../domain/stats.js';
+import { maxOfSorted, meanOfSorted, medianInPlace, medianOfSorted, p90OfSorted, Samples } from '../domain/stats.js';
 
 export interface TimelinessView {
   victimDevices: {
@@ -23,7 +23,8 @@ export function aggregateTimeliness(facts: readonly CaseFacts[], asOfMs: number)
   let extractionFailed = 0, awaitingExamination = 0;
   let casesWithGap = 0, gaps = 0, decisions = 0, informed = 0;
   let referred = 0, referredInTime = 0, engaged = 0, events = 0, late = 0;
-  const retention: number[] = [], extractionToExamination: number[] = [], toEngagement: number[] = [], toOutcome: number[] = [];
+  const retention = new Samples(), extractionToExamination = new Samples();
+  const toEngagement = new Samples(facts.length), toOutcome = new Samples(facts.length);
 
   for (let k = 0; k < facts.length; k++) {
     const f = facts[k]!;
@@ -54,7 +55,7 @@ export function aggregateTimeliness(facts: readonly CaseFacts[], asOfMs: number)
     if (f.closed) toOutcome.push(f.daysToOutcome!);
   }
 
-  const retentionSorted = sortedAscending(retention);
+  const retentionSorted = retention.values().sort(); // mean needs ascending order (see stats.ts)
   return {
     victimDevices: {
       seized,
@@ -69,15 +70,15 @@ export function aggregateTimeliness(facts: readonly CaseFacts[], asOfMs: number)
       heldOver24hWithoutReplacement: heldOver24h,
       extractionFailed,
       awaitingExamination,
-      extractionToExaminationDays: { median: medianOfSorted(sortedAscending(extractionToExamination)) },
+      extractionToExaminationDays: { median: medianInPlace(extractionToExamination.values()) },
     },
     victimUpdates: { casesWithGapOver28Days: casesWithGap, gapsOver28Days: gaps },
     keyDecisions: { total: decisions, victimInformedWithin1WorkingDay: informed },
     isva: {
       referred, referredWithin2WorkingDays: referredInTime, engaged,
-      daysToEngagement: { median: medianOfSorted(sortedAscending(toEngagement)) },
+      daysToEngagement: { median: medianInPlace(toEngagement.values()) },
     },
     recording: { events, recordedOver7DaysLate: late },
-    daysToOutcome: { median: medianOfSorted(sortedAscending(toOutcome)) },
+    daysToOutcome: { median: medianInPlace(toOutcome.values()) },
   };
 }

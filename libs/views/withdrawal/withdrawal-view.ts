@@ -1,7 +1,7 @@
 // Withdrawal view (views.md): an aggregation of cohort cases' facts.
 import { NFA_OUTCOMES, WITHDRAWAL_REASONS } from '../../case-ledger/domain/vocabulary.js';
 import type { CaseFacts } from '../case-digest/case-facts.js';
-import { medianOfSorted, sortedAscending } from '../domain/stats.js';
+import { medianInPlace, Samples } from '../domain/stats.js';
 
 export type WithdrawalReasonCounts = { [K in (typeof WITHDRAWAL_REASONS)[number]]: number };
 
@@ -28,8 +28,9 @@ export function aggregateWithdrawal(facts: readonly CaseFacts[], _asOfMs: number
   let beforeIsva = 0, afterDeviceRequest = 0, unconfirmed = 0, interviewPending = 0;
   let closed = 0, nfa = 0, outcomesWithoutWithdrawal = 0;
   const reasonCounts = new Array<number>(WITHDRAWAL_REASONS.length).fill(0);
-  const outcomeCounts = new Map<number, number>();
-  const daysList: number[] = [];
+  const outcomeCounts = new Int32Array(24);           // Home Office outcome codes 1–23
+  const otherOutcomes = new Map<number, number>();     // anything else (cannot be recorded)
+  const daysList = new Samples(facts.length);
 
   for (let k = 0; k < facts.length; k++) {
     const f = facts[k]!;
@@ -50,7 +51,8 @@ export function aggregateWithdrawal(facts: readonly CaseFacts[], _asOfMs: number
     if (f.closed) {
       closed++;
       const code = f.outcomeCode!;
-      outcomeCounts.set(code, (outcomeCounts.get(code) ?? 0) + 1);
+      if (code >= 0 && code < 24 && Number.isInteger(code)) outcomeCounts[code]!++;
+      else otherOutcomes.set(code, (otherOutcomes.get(code) ?? 0) + 1);
       if (NFA_OUTCOMES.has(code)) nfa++;
       if ((code === 14 || code === 16) && !f.withdrawn) outcomesWithoutWithdrawal++;
     }
@@ -59,12 +61,14 @@ export function aggregateWithdrawal(facts: readonly CaseFacts[], _asOfMs: number
   const reasons = {} as WithdrawalReasonCounts;
   WITHDRAWAL_REASONS.forEach((r, k) => { reasons[r] = reasonCounts[k]!; });
   const outcomes: Record<string, number> = {};
-  for (const code of [...outcomeCounts.keys()].sort((a, b) => a - b)) outcomes[String(code)] = outcomeCounts.get(code)!;
+  const counts = new Map(otherOutcomes);
+  outcomeCounts.forEach((count, code) => { if (count > 0) counts.set(code, count); });
+  for (const code of [...counts.keys()].sort((a, b) => a - b)) outcomes[String(code)] = counts.get(code)!;
 
   return {
     cases: facts.length,
     withdrawn,
-    daysToWithdrawal: { within7, within30, within90, over90, median: medianOfSorted(sortedAscending(daysList)) },
+    daysToWithdrawal: { within7, within30, within90, over90, median: medianInPlace(daysList.values()) },
     reasons,
     withdrawnBeforeIsvaEngaged: beforeIsva,
     withdrawnAfterVictimDeviceRequest: afterDeviceRequest,
