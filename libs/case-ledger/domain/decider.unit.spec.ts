@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { COMMAND_FOR_EVENT, EVENT_FOR_COMMAND, commandFor } from './commands.js';
 import {
   ALLOWED_WHILE_CLOSED, decide, evolve, foldCase, historyOf, initialState, isVoided, ledgerOf, step, toEntry, validateAppend,
@@ -6,7 +7,7 @@ import {
 import { RuleViolationError, type RuleCode } from './errors.js';
 import { parseEventLine } from './interchange.js';
 import { EVENT_TYPES, type CaseEvent, type EventType } from './vocabulary.js';
-import { at, ev, nextUuid } from './fixtures.spec-helper.js';
+import { at, ev, nextUuid } from './testing-fixtures.js';
 
 // given(history).when(event).thenAccepts() / .thenRefuses('rule.code'). The given history is itself
 // judged event by event, so every scenario starts from a history the ledger would have accepted.
@@ -449,10 +450,7 @@ describe('commands', () => {
 
 describe('the example case of the spec', () => {
   it('parses line by line and is accepted in order', () => {
-    // node:fs through process.getBuiltinModule: .dependency-cruiser.cjs's domain-is-pure rule refuses a static
-    // `import ... from 'node:fs'` in any file under domain/, specs included (it sees 'fs', not 'node:fs').
-    const fs = process.getBuiltinModule('node:fs');
-    const text = fs.readFileSync(new URL('../../../../shared/spec/example-case.ndjson', import.meta.url), 'utf8');
+    const text = readFileSync(new URL('../../../../shared/spec/example-case.ndjson', import.meta.url), 'utf8');
     const lines = text.split('\n').filter((l) => l.trim() !== '');
     expect(lines).toHaveLength(13);
     let state = initialState();

@@ -4,7 +4,7 @@ import {
   serializeEvent, toInterchangeLine, type ParseContext,
 } from './interchange.js';
 import { EVENT_TYPES, type CaseEvent, type EventType } from './vocabulary.js';
-import { CASE_ID, VALID_DATA, copy, ev, lineOf } from './fixtures.spec-helper.js';
+import { CASE_ID, VALID_DATA, copy, ev, lineOf } from './testing-fixtures.js';
 
 const NOW = Date.parse('2021-07-01T12:00:00.000Z');
 const ctx: ParseContext = { appendedAt: NOW, newEventId: () => 'ffffffff-ffff-4fff-8fff-ffffffffffff' };

@@ -11,6 +11,7 @@ import type {
 import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
 import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
 import { HeadWaiters } from '../head-waiters.js';
+import { PackedRecord, packedPage } from '../packed-records.js';
 import { assertLeafFields, chainHashHex, leafHashHex } from '../integrity/hash-chain.js';
 import { pgliteSql, pgPoolSql, type PGliteLike, type Sql, type SqlRunner } from './sql.js';
 
@@ -332,23 +333,14 @@ export class PostgresEventStore implements EventStore {
     const h = rows.find((r) => r.kind === 'h');
     const n = records.length;
     if (n === 0) return [];
-    if (h && Number(h.position) === n && h.leaf != null && h.chain != null && h.event_key != null) {
-      const leaves = toBuffer(h.leaf);
-      const chains = toBuffer(h.chain);
-      const keys = toBuffer(h.event_key);
-      if (leaves.length === 32 * n && chains.length === 32 * n && keys.length === 16 * n) {
-        records.sort((a, b) => Number(a.position) - Number(b.position));
-        return records.map((r, i) => ({
-          position: Number(r.position),
-          caseId: r.case_id,
-          streamVersion: r.stream_version,
-          appendedAt: Number(r.appended_at),
-          body: r.body,
-          leafHash: leaves.subarray(32 * i, 32 * i + 32),
-          chainHash: chains.subarray(32 * i, 32 * i + 32),
-          eventKey: keys.subarray(16 * i, 16 * i + 16),
-        }));
-      }
+    const page = h && Number(h.position) === n && h.leaf != null && h.chain != null && h.event_key != null
+      ? packedPage(toBuffer(h.leaf), toBuffer(h.chain), toBuffer(h.event_key), n)
+      : undefined;
+    if (page) {
+      records.sort((a, b) => Number(a.position) - Number(b.position));
+      return records.map(
+        (r, i) => new PackedRecord(Number(r.position), r.case_id, r.stream_version, Number(r.appended_at), r.body, page, i),
+      );
     }
     // A hash or key of another length (a damaged record): read the page row by row.
     const plain = (await this.sql.query<Row>(this.q.recordsPlain, params)).rows;

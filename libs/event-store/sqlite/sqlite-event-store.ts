@@ -11,6 +11,7 @@ import type {
 import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
 import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
 import { HeadWaiters } from '../head-waiters.js';
+import { PackedRecord, packedPage } from '../packed-records.js';
 import { assertLeafFields, chainHash, leafHash } from '../integrity/hash-chain.js';
 
 export const SQLITE_SCHEMA_VERSION = 1;
@@ -348,25 +349,12 @@ export class SqliteEventStore implements EventStore {
     const last = rows[rows.length - 1]![0] as number;
     const [leaves, chains, keys, count] = this.st.recordHashes.get(from, last) as [unknown, unknown, unknown, number];
     const n = rows.length;
-    if (
-      count !== n || !Buffer.isBuffer(leaves) || !Buffer.isBuffer(chains) || !Buffer.isBuffer(keys) ||
-      leaves.length !== 32 * n || chains.length !== 32 * n || keys.length !== 16 * n
-    ) {
-      return undefined; // a hash or key of another length (a damaged record): read row by row
-    }
+    const page = count === n ? packedPage(leaves, chains, keys, n) : undefined;
+    if (!page) return undefined; // a hash or key of another length (a damaged record): read row by row
     const out = new Array<StoredRecord>(n);
     for (let i = 0; i < n; i++) {
       const r = rows[i]!;
-      out[i] = {
-        position: r[0] as number,
-        caseId: r[1] as string,
-        streamVersion: r[2] as number,
-        appendedAt: r[3] as number,
-        body: r[4] as string,
-        leafHash: leaves.subarray(32 * i, 32 * i + 32),
-        chainHash: chains.subarray(32 * i, 32 * i + 32),
-        eventKey: keys.subarray(16 * i, 16 * i + 16),
-      };
+      out[i] = new PackedRecord(r[0] as number, r[1] as string, r[2] as number, r[3] as number, r[4] as string, page, i);
     }
     return out;
   }
