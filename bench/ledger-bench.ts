@@ -3,7 +3,7 @@
 // decoding every event and re-hashing canonical JSON), medians of several runs.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { ndjsonLines } from '../libs/case-ledger/application/import/ndjson-lines.js';
 import { CaseImporter } from '../libs/case-ledger/application/import/case-importer.js';
 import { RecordCaseEvent, RecordCaseEventHandler } from '../libs/case-ledger/application/record-case-event.js';
 import { randomIds } from '../libs/case-ledger/application/event-ids.js';
@@ -13,7 +13,7 @@ import { cohortFile, fmt, freshStore, median, percentile, time, type BenchStore 
 
 async function* fileLines(path: string, limit = Infinity): AsyncIterable<string> {
   let n = 0;
-  for await (const line of createInterface({ input: createReadStream(path, { highWaterMark: 1 << 20 }), crlfDelay: Infinity })) {
+  for await (const line of ndjsonLines(createReadStream(path, { highWaterMark: 1 << 20 }))) {
     if (n++ >= limit) return;
     yield line;
   }

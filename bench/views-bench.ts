@@ -3,7 +3,7 @@
 // live follow at a sustained 1,000 appends/s, and the cost of a past asOf.
 import { fork } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { ndjsonLines } from '../libs/case-ledger/application/import/ndjson-lines.js';
 import { fileURLToPath } from 'node:url';
 import { CaseImporter } from '../libs/case-ledger/application/import/case-importer.js';
 import { CaseViews } from '../libs/projections/case-views.js';
@@ -16,7 +16,7 @@ import { cohortFile, fmt, freshStore, median, percentile, time } from './support
 
 async function importFile(store: EventStore, path: string): Promise<number> {
   const importer = new CaseImporter(store, { now: () => Date.now(), onRejected: (l, m) => { throw new Error(`line ${l}: ${m}`); } });
-  const r = await importer.run(createInterface({ input: createReadStream(path, { highWaterMark: 1 << 20 }), crlfDelay: Infinity }));
+  const r = await importer.run(ndjsonLines(createReadStream(path, { highWaterMark: 1 << 20 })));
   return r.appended;
 }
 

@@ -12,7 +12,15 @@ CREATE TABLE IF NOT EXISTS access_log (
   body        text NOT NULL,
   leaf_hash   text NOT NULL,
   chain_hash  text NOT NULL
-)`;
+);
+CREATE OR REPLACE FUNCTION access_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the access log is append-only'; END $$;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'access_log_no_change' AND tgrelid = 'access_log'::regclass) THEN
+    CREATE TRIGGER access_log_no_change BEFORE UPDATE OR DELETE ON access_log FOR EACH ROW EXECUTE FUNCTION access_log_append_only();
+    CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log FOR EACH STATEMENT EXECUTE FUNCTION access_log_append_only();
+  END IF;
+END $$`;
 /** Key of the advisory lock that serialises appends (any constant unlikely to clash). */
 const LOCK_KEY = 0x41434c47; // "ACLG"
 

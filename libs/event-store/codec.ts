@@ -14,11 +14,10 @@ export interface InterchangeFields {
   data: unknown;
 }
 
-/** An event ready to store: its interchange line, the line's JSON text and its 16-byte eventId key. */
+/** An event ready to store: its interchange line, the line's JSON text and its eventId key (32 hex digits of the 16 bytes). */
 export interface EncodedEvent {
   line: InterchangeFields;
   body: string;
-  key: Buffer;
   keyHex: string;
 }
 
@@ -28,7 +27,7 @@ export function encodeEvent(event: CaseEvent): EncodedEvent {
   if (keyHex === undefined) {
     throw new Error(`eventId "${event.metadata.eventId}" is not a UUID in the hyphenated 8-4-4-4-12 form`);
   }
-  return { line, body: JSON.stringify(line), key: Buffer.from(keyHex, 'hex'), keyHex };
+  return { line, body: JSON.stringify(line), keyHex };
 }
 
 /** A stored event from its interchange line (already parsed) and its place in the ledger. */

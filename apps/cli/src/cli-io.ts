@@ -1,7 +1,8 @@
 // Small terminal helpers: buffered stdout with backpressure, a progress line, one-line errors.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { ndjsonLines } from '../../../libs/case-ledger/application/import/ndjson-lines.js';
 
 /** Bad usage or bad input: one line on stderr, exit code 2 (1 is kept for "refused"/"broken"). */
 export class UsageError extends Error {}
@@ -56,14 +57,10 @@ export class Progress {
 }
 
 /**
- * readline emits lines as soon as the stream flows: its async iterator must exist before anything
- * else is awaited (booting the ledger, connecting to PostgreSQL), or early lines and the end of
- * input are missed and the import waits forever. Creating it here buffers them until consumed.
+ * The iterator must exist before anything else is awaited (booting the ledger, connecting to
+ * PostgreSQL): ndjsonLines creates it at once and reads only as lines are consumed.
  */
-function linesOf(input: NodeJS.ReadableStream): AsyncIterable<string> {
-  const iterator = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
-  return { [Symbol.asyncIterator]: () => iterator };
-}
+const linesOf = (input: Readable): AsyncIterable<string> => ndjsonLines(input);
 
 /** Lines of a file (or of stdin for "-"), and its size in bytes when known. */
 export async function openLines(path: string): Promise<{ lines: AsyncIterable<string>; size?: number }> {
@@ -77,7 +74,7 @@ export async function openLines(path: string): Promise<{ lines: AsyncIterable<st
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const input = createReadStream(path, { highWaterMark: 1 << 20 });
   return { lines: linesOf(input), size };
 }
 

@@ -139,6 +139,20 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
         expect('actor' in (await store.readStream('CASE-1'))[1]!.metadata).toBe(false);
       });
 
+      test('keeps bodies byte for byte whatever the text: quotes, backslashes, control characters, non-ASCII', async () => {
+        const tricky = 'He said "no" \\ then C:\\path\\n; tab\there\nnew line, \u0001, é, ünïcödé, 😀, \u2028, \\u0000, {}[],';
+        const events = [
+          caseReported('CASE-1'),
+          makeEvent('CASE-1', 'CaseClosed', { outcomeCode: 16, rationale: tricky, victimInformed: false }),
+          makeEvent('CASE-1', 'CaseReopened', { reason: tricky.repeat(30) }),
+        ];
+        await store.appendMany([{ caseId: 'CASE-1', expectedVersion: 0, events }]);
+        const records = await store.readRecords({ fromPosition: 1, limit: 10 });
+        expect(records.map((r) => r.body)).toEqual(events.map((e) => JSON.stringify(toInterchangeLine(e))));
+        expect((await store.readStream('CASE-1')).map((e) => e.data)).toEqual(events.map((e) => e.data));
+        expect((await verifyEventStore(store)).ok).toBe(true);
+      });
+
       test('an append of no events stores nothing', async () => {
         const outcome = await store.append({ caseId: 'CASE-1', expectedVersion: 0, events: [] });
         expect(outcome).toEqual({ status: 'appended', events: [] });

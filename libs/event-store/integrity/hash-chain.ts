@@ -61,6 +61,11 @@ const HEX64 = /^[0-9a-f]{64}$/;
 /** chainHash over hex digests (64 lower-case hex digits in and out). */
 export function chainHashHex(previousHex: string, leafHex: string): string {
   if (!HEX64.test(previousHex) || !HEX64.test(leafHex)) throw new Error('chainHashHex: both inputs must be 64 lower-case hex digits');
+  return chainHashHexUnchecked(previousHex, leafHex);
+}
+
+/** chainHashHex for digests this module produced (no input check: verify's inner loop). */
+export function chainHashHexUnchecked(previousHex: string, leafHex: string): string {
   hexPair.write(previousHex, 0, 'hex');
   hexPair.write(leafHex, 32, 'hex');
   return sha256Hex(hexPair);

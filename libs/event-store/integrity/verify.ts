@@ -2,8 +2,9 @@
 // column, stream versions, and optionally a head exported earlier and the store's own head record.
 // See docs/integrity.md for the format and for what can and cannot be detected.
 import type { EventStore, LedgerHead, ReadAllOptions, StoredRecord } from '../port.js';
-import { eventIdInBody, eventKeyHex } from '../codec.js';
-import { GENESIS_CHAIN_HEX, chainHashHex, leafHashHex } from './hash-chain.js';
+import { eventIdInBody } from '../codec.js';
+import { GENESIS_CHAIN_HEX, chainHashHexUnchecked, leafHashHex } from './hash-chain.js';
+import { PackedRecord } from '../packed-records.js';
 
 export type ReadRecords = (options: ReadAllOptions) => Promise<StoredRecord[]>;
 
@@ -17,7 +18,7 @@ export interface VerifyOptions {
   readHead?: () => Promise<LedgerHead>;
   /** Called after each page with the number of events checked so far. */
   onProgress?: (checked: number) => void;
-  /** Records per read (default 5000). */
+  /** Records per read (default 2000). */
   pageSize?: number;
 }
 
@@ -52,7 +53,9 @@ function missing(from: number, to: number): string {
 
 /** Verifies the records `readRecords` returns, page by page in position order (see VerifyOptions). */
 export async function verifyLedger(readRecords: ReadRecords, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const pageSize = options.pageSize ?? 5000;
+  // 2000: big enough that the per-page query cost vanishes, small enough that a page dies young
+  // (5000-record pages get promoted to the old generation and verify runs ~25% slower).
+  const pageSize = options.pageSize ?? 2000;
   const heads: { head: LedgerHead; kind: 'exported' | 'recorded' }[] = [];
   if (options.expectedHead) heads.push({ head: options.expectedHead, kind: 'exported' });
   if (options.readHead) heads.push({ head: await options.readHead(), kind: 'recorded' });
@@ -91,10 +94,15 @@ export async function verifyLedger(readRecords: ReadRecords, options: VerifyOpti
             problem: `a record at position ${r.position} came after position ${position}: positions are duplicated or out of order`,
           });
         }
+        // Stored hashes as hex, read in place when the store packed the page's hash columns.
+        const page = PackedRecord.pageOf(r);
+        const at = page ? PackedRecord.indexOf(r) : 0;
         const leaf = leafHashHex(r);
-        if (leaf !== r.leafHash.toString('hex')) throw new Broken(diagnoseLeaf(r));
-        const next = chainHashHex(chain, leaf);
-        if (next !== r.chainHash.toString('hex')) {
+        const storedLeaf = page ? page.leaves.toString('hex', 32 * at, 32 * at + 32) : r.leafHash.toString('hex');
+        if (leaf !== storedLeaf) throw new Broken(diagnoseLeaf(r));
+        const next = chainHashHexUnchecked(chain, leaf);
+        const storedChain = page ? page.chains.toString('hex', 32 * at, 32 * at + 32) : r.chainHash.toString('hex');
+        if (next !== storedChain) {
           throw new Broken({
             ...ids(r),
             problem:
@@ -103,14 +111,14 @@ export async function verifyLedger(readRecords: ReadRecords, options: VerifyOpti
               `changed, inserted, removed or reordered (and its own hashes recomputed to hide it)`,
           });
         }
-        if (r.eventKey !== undefined) {
+        const storedKey = page ? page.keys.toString('hex', 16 * at, 16 * at + 16) : r.eventKey?.toString('hex');
+        if (storedKey !== undefined) {
           const inBody = eventIdInBody(r.body);
-          const key = inBody === undefined ? undefined : eventKeyHex(inBody);
-          if (key === undefined || key !== r.eventKey.toString('hex')) {
+          if (inBody === undefined || !uuidMatchesKey(inBody, storedKey)) {
             throw new Broken({
               ...ids(r),
               problem:
-                `the event at position ${r.position} has an eventId key column (${r.eventKey.toString('hex')}) that does ` +
+                `the event at position ${r.position} has an eventId key column (${storedKey}) that does ` +
                 `not match the eventId in the event (${inBody ?? 'none'}): the key column was changed`,
             });
           }
@@ -182,6 +190,22 @@ export function verifyEventStore(
   options: Omit<VerifyOptions, 'readHead'> = {},
 ): Promise<VerifyReport> {
   return verifyLedger((o) => store.readRecords(o), { ...options, readHead: () => store.head() });
+}
+
+/** Whether a hyphenated UUID (either case) spells the 32 lower-case hex digits `keyHex` (no allocation). */
+function uuidMatchesKey(id: string, keyHex: string): boolean {
+  if (id.length !== 36 || keyHex.length !== 32) return false;
+  let k = 0;
+  for (let j = 0; j < 36; j++) {
+    let c = id.charCodeAt(j);
+    if (j === 8 || j === 13 || j === 18 || j === 23) {
+      if (c !== 45 /* - */) return false;
+      continue;
+    }
+    if (c >= 65 && c <= 70) c += 32; // A-F -> a-f
+    if (c !== keyHex.charCodeAt(k++)) return false;
+  }
+  return true;
 }
 
 function ids(r: StoredRecord): { position: number; eventId?: string; caseId: string } {

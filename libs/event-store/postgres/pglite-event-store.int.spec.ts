@@ -1,5 +1,7 @@
 // The PostgreSQL adapter's SQL on PGlite (WASM PostgreSQL in-process): fast, but never fsyncs, so
 // only for tests. One PGlite instance per file (it takes seconds to start); one schema per test.
+// `reopen` is a new adapter on the same (in-memory) database: what persists is what the SQL stored;
+// durability across a real restart is covered by the PostgreSQL and SQLite specs.
 import { PGlite } from '@electric-sql/pglite';
 import { describeEventStoreContract } from '../contract/event-store.contract.js';
 import type { EventStore } from '../port.js';

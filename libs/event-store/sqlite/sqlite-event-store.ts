@@ -12,7 +12,7 @@ import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
 import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
 import { HeadWaiters } from '../head-waiters.js';
 import { PackedRecord, packedPage } from '../packed-records.js';
-import { assertLeafFields, chainHash, leafHash } from '../integrity/hash-chain.js';
+import { assertLeafFields, chainHashHexUnchecked, leafHashHex } from '../integrity/hash-chain.js';
 
 export const SQLITE_SCHEMA_VERSION = 1;
 export const SQLITE_FILE_NAME = 'ledger.sqlite';
@@ -92,10 +92,10 @@ export class SqliteEventStore implements EventStore {
   private readonly st: {
     head: Database.Statement<[], { position: number; chain: Buffer }>;
     headPosition: Database.Statement<[], number>;
-    setHead: Database.Statement<[number, Buffer]>;
+    setHead: Database.Statement<[number, string]>;
     version: Database.Statement<[string], number>;
-    byKey: Database.Statement<[Buffer], EventRow>;
-    insert: Database.Statement<[number, string, number, Buffer, number, string, Buffer, Buffer]>;
+    byKey: Database.Statement<[string], EventRow>;
+    insert: Database.Statement<[number, string, number, string, number, string, string, string]>;
     stream: Database.Statement<[string], EventRow>;
     all: Database.Statement<[number, number], EventRow>;
     records: Database.Statement<[number, number], unknown[]>;
@@ -105,7 +105,7 @@ export class SqliteEventStore implements EventStore {
   };
   private readonly writeTx: Database.Transaction<(requests: (PreparedRequest | Error)[], optimistic: boolean) => {
     outcomes: (AppendOutcome | { status: 'error'; error: Error })[];
-    head: { position: number; chain: Buffer };
+    head: { position: number };
   }>;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -145,13 +145,15 @@ export class SqliteEventStore implements EventStore {
     this.st = {
       head: db.prepare('SELECT position, chain FROM ledger_head WHERE id = 1'),
       headPosition: db.prepare<[], number>('SELECT position FROM ledger_head WHERE id = 1').pluck(),
-      setHead: db.prepare('UPDATE ledger_head SET position = ?, chain = ? WHERE id = 1'),
+      setHead: db.prepare('UPDATE ledger_head SET position = ?, chain = unhex(?) WHERE id = 1'),
       version: db.prepare<[string], number>(
         'SELECT stream_version FROM events WHERE case_id = ? ORDER BY stream_version DESC LIMIT 1',
       ).pluck(),
-      byKey: db.prepare('SELECT position, stream_version, body FROM events WHERE event_key = ?'),
+      byKey: db.prepare('SELECT position, stream_version, body FROM events WHERE event_key = unhex(?)'),
+      // Hashes and key go in as hex and are decoded by SQLite: binding a Buffer costs more than that.
       insert: db.prepare(
-        'INSERT INTO events (position, case_id, stream_version, event_key, appended_at, body, leaf, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO events (position, case_id, stream_version, event_key, appended_at, body, leaf, chain) ' +
+          'VALUES (?, ?, ?, unhex(?), ?, ?, unhex(?), unhex(?))',
       ),
       stream: db.prepare('SELECT position, stream_version, body FROM events WHERE case_id = ? ORDER BY stream_version'),
       all: db.prepare('SELECT position, stream_version, body FROM events WHERE position >= ? ORDER BY position LIMIT ?'),
@@ -222,7 +224,8 @@ export class SqliteEventStore implements EventStore {
     const st = this.st;
     const row = st.head.get()!;
     let position = row.position;
-    let chain = row.chain;
+    let chain = Buffer.isBuffer(row.chain) ? row.chain.toString('hex') : '';
+    if (chain.length !== 64) throw new Error(`the ledger's head record holds no 32-byte chain hash: it was altered; run verify`);
     const appendedAt = Date.now();
     const pendingByKey = new Map<string, StoredCaseEvent>();
     const pendingVersion = new Map<string, number>();
@@ -231,7 +234,7 @@ export class SqliteEventStore implements EventStore {
       storedEvent: (e: PreparedEvent): StoredCaseEvent | undefined => {
         const pending = pendingByKey.get(e.keyHex);
         if (pending) return pending;
-        const r = st.byKey.get(e.key);
+        const r = st.byKey.get(e.keyHex);
         return r ? decodeBody(r.body, r.position, r.stream_version) : undefined;
       },
       currentVersion,
@@ -260,10 +263,10 @@ export class SqliteEventStore implements EventStore {
         version++;
         const fields = { position, caseId: request.caseId, streamVersion: version, appendedAt, body: e.body };
         assertLeafFields(fields);
-        const leaf = leafHash(fields);
-        chain = chainHash(chain, leaf);
+        const leaf = leafHashHex(fields);
+        chain = chainHashHexUnchecked(chain, leaf);
         try {
-          st.insert.run(position, request.caseId, version, e.key, appendedAt, e.body, leaf, chain);
+          st.insert.run(position, request.caseId, version, e.keyHex, appendedAt, e.body, leaf, chain);
         } catch (error) {
           if (optimistic && isEventKeyViolation(error)) throw new KeyCollision();
           throw error;
@@ -276,7 +279,7 @@ export class SqliteEventStore implements EventStore {
       return { status: 'appended', events };
     });
     if (position !== row.position) st.setHead.run(position, chain);
-    return { outcomes, head: { position, chain } };
+    return { outcomes, head: { position } };
   }
 
   async readStream(caseId: string): Promise<StoredCaseEvent[]> {
@@ -302,7 +305,7 @@ export class SqliteEventStore implements EventStore {
     }
     const out: StoredCaseEvent[] = [];
     for (const hex of keys) {
-      const r = this.st.byKey.get(Buffer.from(hex, 'hex'));
+      const r = this.st.byKey.get(hex);
       if (r) out.push(decodeBody(r.body, r.position, r.stream_version));
     }
     return out;

@@ -10,6 +10,8 @@ import { CaseViews } from '../../../../libs/projections/case-views.js';
 import { parseViewParams, viewToCsv, ViewParamError, VIEW_NAMES, type ViewName } from '../../../../libs/views/query.js';
 import { instantOption, openLines, Output, Progress, UsageError } from '../cli-io.js';
 import { withLedger } from '../ledger-app.js';
+import { serveCommand } from './serve.js';
+import { tokenCommand } from './token.js';
 
 type Values = Record<string, string | boolean | undefined>;
 export interface CliCommand {
@@ -130,7 +132,7 @@ const timelineCommand: CliCommand = {
 };
 
 const generateCommand: CliCommand = {
-  options: { cases: { type: 'string' }, seed: { type: 'string' }, until: { type: 'string' } },
+  options: { cases: { type: 'string' }, seed: { type: 'string' }, until: { type: 'string' }, 'first-case': { type: 'string' } },
   async run(values, positionals) {
     if (positionals.length) throw new UsageError(`generate takes no positional arguments (got "${positionals[0]}")`);
     const casesArg = str(values, 'cases');
@@ -141,8 +143,11 @@ const generateCommand: CliCommand = {
     const seed = str(values, 'seed');
     if (seed === undefined || seed === '') throw new UsageError('--seed is required (any text; the same seed gives the same output)');
     const untilMs = instantOption('until', str(values, 'until'));
+    const firstArg = str(values, 'first-case');
+    const firstCase = firstArg === undefined ? 0 : Number(firstArg);
+    if (!Number.isInteger(firstCase) || firstCase < 0) throw new UsageError(`--first-case must be a non-negative integer (got "${firstArg}")`);
     const out = new Output();
-    for (const line of generateNdjson({ cases, seed, ...(untilMs === undefined ? {} : { until: new Date(untilMs).toISOString() }) })) {
+    for (const line of generateNdjson({ cases, seed, firstCase, ...(untilMs === undefined ? {} : { until: new Date(untilMs).toISOString() }) })) {
       await out.line(line);
     }
     await out.flush();
@@ -221,4 +226,6 @@ export const COMMANDS: Record<string, CliCommand> = {
   head: headCommand,
   timeline: timelineCommand,
   generate: generateCommand,
+  serve: serveCommand,
+  token: tokenCommand,
 };

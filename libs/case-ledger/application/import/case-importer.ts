@@ -2,7 +2,7 @@ import type { EventStore, AppendRequest } from '../../../event-store/port.js';
 import type { CaseEvent } from '../../domain/vocabulary.js';
 import { DomainError, VersionConflictError } from '../../domain/errors.js';
 import { parseEventLine, sameContent, normalizeEventId } from '../../domain/interchange.js';
-import { foldCase, evolve, validateAppend, type CaseState } from '../../domain/decider.js';
+import { findEntry, foldCase, evolve, validateAppend, type CaseState } from '../../domain/decider.js';
 import { contentEventId } from '../event-ids.js';
 
 export interface ImportReport { appended: number; duplicates: number; rejected: number }
@@ -39,7 +39,7 @@ export class CaseImporter {
   constructor(private readonly store: EventStore, private readonly options: ImportOptions) {}
 
   async run(lines: AsyncIterable<string>): Promise<ImportReport> {
-    const chunkSize = this.options.chunkSize ?? 2000;
+    const chunkSize = this.options.chunkSize ?? 5000;
     let chunk: { line: number; text: string }[] = [];
     let lineNo = 0;
     let bytes = 0;
@@ -86,44 +86,47 @@ export class CaseImporter {
       parsed.push({ line, event, key: normalizeEventId(event.metadata.eventId) });
     }
 
-    // 2. Idempotency: one look-up for the whole chunk.
-    const stored = new Map<string, CaseEvent>();
-    if (parsed.length) {
-      for (const e of await this.store.findEvents(parsed.map((p) => p.event.metadata.eventId))) {
-        stored.set(normalizeEventId(e.metadata.eventId), e);
-      }
-    }
-    const candidates: Candidate[] = [];
-    const inChunk = new Map<string, CaseEvent>();
-    for (const p of parsed) {
-      const prior = stored.get(p.key) ?? inChunk.get(p.key);
-      if (prior) {
-        if (sameContent(prior, p.event)) this.report.duplicates++;
-        else this.reject(p.line, `eventId ${p.event.metadata.eventId} is already stored with a different caseId, type, occurredAt or data`);
-        continue;
-      }
-      inChunk.set(p.key, p.event);
-      candidates.push(p);
-    }
-
-    // 3. Bring the cases' states into memory, then judge each line against its case in order.
-    await this.loadStates(candidates.map((c) => c.event.metadata.caseId));
+    // 2. Bring the cases' states into memory, then judge each line against its case, in order.
+    //    Idempotency without a look-up per line: a case's state knows every eventId the case holds
+    //    (lines accepted earlier in this chunk included), so only ids it already knows are fetched to
+    //    compare content; an id stored in ANOTHER case is caught by the store's unique index and
+    //    comes back from appendMany as an EventIdConflictError.
+    await this.loadStates(parsed.map((p) => p.event.metadata.caseId));
     const requests: AppendRequest[] = [];
     const accepted: Candidate[] = [];
-    for (const c of candidates) {
+    const known: Candidate[] = [];
+    const inChunk = new Map<string, CaseEvent>();
+    for (const c of parsed) {
       const caseId = c.event.metadata.caseId;
       const state = this.state(caseId);
+      if (findEntry(state, c.event.metadata.eventId)) {
+        known.push(c);
+        continue;
+      }
       try {
         validateAppend(state, c.event);
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
-        inChunk.delete(c.key);
         this.reject(c.line, e.message);
         continue;
       }
       requests.push({ caseId, expectedVersion: state.version, events: [c.event] });
       accepted.push(c);
+      inChunk.set(c.key, c.event);
       this.remember(caseId, evolve(state, c.event));
+    }
+
+    // 3. Lines whose eventId the case already holds: a duplicate when the content is the same.
+    if (known.length) {
+      const stored = new Map<string, CaseEvent>();
+      for (const e of await this.store.findEvents(known.filter((c) => !inChunk.has(c.key)).map((c) => c.event.metadata.eventId))) {
+        stored.set(normalizeEventId(e.metadata.eventId), e);
+      }
+      for (const c of known) {
+        const prior = inChunk.get(c.key) ?? stored.get(c.key);
+        if (prior && sameContent(prior, c.event)) this.report.duplicates++;
+        else this.reject(c.line, `eventId ${c.event.metadata.eventId} is already stored with a different caseId, type, occurredAt or data`);
+      }
     }
 
     // 4. One transaction for the chunk; each request is still judged on its own by the store.

@@ -1,0 +1,98 @@
+import {
+  Inject, Injectable, Module, RequestMethod, type BeforeApplicationShutdown, type DynamicModule, type MiddlewareConsumer,
+  type NestModule, type OnApplicationBootstrap, type OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CaseLedgerModule } from '../../../libs/case-ledger/case-ledger.module.js';
+import type { Clock } from '../../../libs/case-ledger/application/ports.js';
+import type { EventStore } from '../../../libs/event-store/port.js';
+import { ViewsModule } from '../../../libs/projections/views.module.js';
+import { CaseViews } from '../../../libs/projections/case-views.js';
+import { ACCESS_LOG, type AccessLog } from '../../../libs/access-log/port.js';
+import { openAccessLog } from '../../../libs/access-log/open-access-log.js';
+import { AccessGuard } from './auth/access.guard.js';
+import { AccessPolicy } from './auth/access-policy.js';
+import { CaseForces } from './auth/case-forces.js';
+import { TokenVerifier } from './auth/token-verifier.js';
+import { AccessRecorder } from './access-recorder.js';
+import { JsonEventBody, NdjsonBatchBody } from './body.js';
+import type { ApiConfig } from './config.js';
+import { CasesController } from './controllers/cases.controller.js';
+import { LedgerController, ViewsController } from './controllers/reads.controller.js';
+import { AccessLogController } from './controllers/access-log.controller.js';
+import { AdminController, OpsController } from './controllers/ops.controller.js';
+import { Metrics } from './observability.js';
+import { GroupCommitAppender } from './group-commit.js';
+import { ProblemFilter } from './problem.filter.js';
+import { RateLimitGuard } from './throttle.guard.js';
+import { API_CONFIG } from './tokens.js';
+
+export interface ApiModuleOptions {
+  config: ApiConfig;
+  verifier: TokenVerifier;
+  /** Test overrides. */
+  store?: EventStore;
+  accessLog?: AccessLog;
+  clock?: Clock;
+  /** Follow the log in the background so views stay current (default true). */
+  followProjections?: boolean;
+}
+
+/** Keeps the views' projection following the log while the server runs. */
+@Injectable()
+class ProjectionFollower implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly stop = new AbortController();
+  private running: Promise<void> | undefined;
+  constructor(private readonly views: CaseViews, @Inject('FOLLOW') private readonly enabled: boolean) {}
+  onApplicationBootstrap(): void {
+    if (!this.enabled) return;
+    this.running = this.views.follow(this.stop.signal, () => {}).catch(() => {});
+  }
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stop.abort();
+    await this.running;
+  }
+}
+
+class AccessLogLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(ACCESS_LOG) private readonly log: AccessLog) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.log.close();
+  }
+}
+
+@Module({})
+export class ApiModule implements NestModule {
+  static forRoot(o: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CaseLedgerModule.forRoot({ config: o.config.ledger, ...(o.store ? { store: o.store } : {}), ...(o.clock ? { clock: o.clock } : {}) }),
+        ViewsModule.forRoot(o.config.ledger),
+      ],
+      controllers: [CasesController, ViewsController, LedgerController, AccessLogController, AdminController, OpsController],
+      providers: [
+        { provide: API_CONFIG, useValue: o.config },
+        { provide: TokenVerifier, useValue: o.verifier },
+        { provide: ACCESS_LOG, useFactory: () => o.accessLog ?? openAccessLog(o.config.ledger) },
+        { provide: 'FOLLOW', useValue: o.followProjections ?? true },
+        AccessLogLifecycle,
+        ProjectionFollower,
+        CaseForces,
+        AccessPolicy,
+        AccessRecorder,
+        GroupCommitAppender,
+        Metrics,
+        // Order matters: the AccessGuard authenticates, then rate limits apply per token subject.
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonEventBody).forRoutes({ path: 'cases/:caseId/events', method: RequestMethod.POST });
+    consumer.apply(NdjsonBatchBody).forRoutes({ path: 'events/batch', method: RequestMethod.POST });
+  }
+}

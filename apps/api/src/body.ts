@@ -1,0 +1,77 @@
+// Request bodies are read here, not by a generic body parser: a size limit per route (413), one
+// accepted content type per route (415), malformed JSON as 400. Only the two append routes take a body.
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import type { ApiRequest, HttpResponse } from './http-types.js';
+import { ProblemError } from './problem.js';
+
+export const MAX_EVENT_BYTES = 64 * 1024;
+export const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
+const tooLarge = (limit: number) =>
+  new ProblemError(413, 'request.too_large', 'Content Too Large', `the body must be at most ${limit} bytes`, { limit });
+
+function mediaType(req: ApiRequest): string {
+  return String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function readBody(req: ApiRequest, limit: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) {
+    req.resume();
+    return Promise.reject(tooLarge(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > limit) {
+        failed = true;
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => { if (!failed) resolve(Buffer.concat(chunks)); });
+    req.on('error', (e) => { if (!failed) { failed = true; reject(e); } });
+  });
+}
+
+function utf8(buf: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    throw new ProblemError(400, 'request.invalid_encoding', 'Bad Request', 'the body must be UTF-8');
+  }
+}
+
+/** One event: `application/json`, at most 64 KB, parsed into req.body. */
+@Injectable()
+export class JsonEventBody implements NestMiddleware {
+  async use(req: ApiRequest, _res: HttpResponse, next: (e?: unknown) => void): Promise<void> {
+    if (mediaType(req) !== 'application/json') {
+      throw new ProblemError(415, 'request.unsupported_media_type', 'Unsupported Media Type', 'the body must be application/json (one interchange line)', { header: 'Content-Type' });
+    }
+    const text = utf8(await readBody(req, MAX_EVENT_BYTES));
+    try {
+      req.body = JSON.parse(text);
+    } catch {
+      throw new ProblemError(400, 'request.malformed_json', 'Bad Request', 'the body is not valid JSON');
+    }
+    next();
+  }
+}
+
+/** A batch: `application/x-ndjson`, at most 16 MB, kept as text in req.rawText. */
+@Injectable()
+export class NdjsonBatchBody implements NestMiddleware {
+  async use(req: ApiRequest, _res: HttpResponse, next: (e?: unknown) => void): Promise<void> {
+    if (mediaType(req) !== 'application/x-ndjson') {
+      throw new ProblemError(415, 'request.unsupported_media_type', 'Unsupported Media Type', 'the body must be application/x-ndjson (one interchange line per line)', { header: 'Content-Type' });
+    }
+    req.rawText = utf8(await readBody(req, MAX_BATCH_BYTES));
+    next();
+  }
+}

@@ -1,0 +1,60 @@
+// Request log and metrics: method, route template, status and duration only. Never bodies, pseudonyms
+// or case ids (the route template has `:caseId`, not the id).
+import { Inject, Injectable, Logger, type NestMiddleware, type OnModuleInit } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { EVENT_STORE, type EventStore } from '../../../libs/event-store/port.js';
+import { READ_MODEL_STORE, type ReadModelStore } from '../../../libs/projections/read-model-store.js';
+import { caseDigestProjection } from '../../../libs/projections/case-digest-projection.js';
+import type { ApiRequest, HttpResponse } from './http-types.js';
+
+@Injectable()
+export class Metrics implements OnModuleInit {
+  readonly registry = new Registry();
+  readonly requests = new Counter({ name: 'ledger_http_requests_total', help: 'HTTP requests by method, route template and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  readonly latency = new Histogram({
+    name: 'ledger_http_request_duration_seconds', help: 'HTTP request latency by method and route template', labelNames: ['method', 'route'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10], registers: [this.registry],
+  });
+  readonly appends = new Counter({ name: 'ledger_appends_total', help: 'Case events appended over HTTP by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly accessLogged = new Counter({ name: 'ledger_access_log_entries_total', help: 'Entries written to the access log', registers: [this.registry] });
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+  ) {}
+
+  onModuleInit(): void {
+    const { store, readModels } = this;
+    new Gauge({
+      name: 'ledger_projection_lag_events', help: 'Events in the ledger not yet applied to the views projection', registers: [this.registry],
+      async collect() {
+        const [head, cp] = await Promise.all([store.head(), readModels.checkpoint(caseDigestProjection.name)]);
+        this.set(Math.max(0, head.position - cp.position));
+      },
+    });
+    new Gauge({
+      name: 'ledger_head_position', help: 'Position of the last event in the ledger', registers: [this.registry],
+      async collect() { this.set((await store.head()).position); },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
+
+@Injectable()
+export class RequestObserver implements NestMiddleware {
+  private readonly logger = new Logger('http');
+  constructor(private readonly metrics: Metrics) {}
+
+  use(req: ApiRequest, res: HttpResponse, next: () => void): void {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = req.route?.path ?? 'unmatched';
+      const method = req.method ?? 'GET';
+      this.metrics.requests.inc({ method, route, status: String(res.statusCode) });
+      this.metrics.latency.observe({ method, route }, seconds);
+      this.logger.log(`${method} ${route} ${res.statusCode} ${(seconds * 1000).toFixed(1)}ms`);
+    });
+    next();
+  }
+}

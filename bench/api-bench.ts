@@ -1,0 +1,153 @@
+// `benchApi`: the HTTP API under load (autocannon, 32 connections) against the embedded store, with
+// authentication and the access log on, and the same runs with them off (LEDGER_BENCH_NO_AUTH=1) to
+// price them. The server runs in its own process (`ledger serve`), as in production.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localKeys, signLocalToken } from '../apps/api/src/auth/local-keys.js';
+import { DEFAULT_AUDIENCE, LOCAL_ISSUER } from '../apps/api/src/config.js';
+
+export interface ApiBenchOptions {
+  /** Cases reported before the runs (appends spread over them; the views cover them). */
+  cases?: number;
+  /** Seconds per autocannon run. */
+  seconds?: number;
+  connections?: number;
+}
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+}
+type Cannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(dataDir: string, noAuth: boolean): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, LEDGER_RATE_LIMIT: '100000000', NODE_ENV: 'benchmark' };
+  delete env.DATABASE_URL;
+  delete env.LEDGER_JWKS_URL;
+  delete env.LEDGER_JWT_PUBLIC_KEY;
+  delete env.LEDGER_JWT_ISSUER;
+  delete env.LEDGER_JWT_AUDIENCE;
+  if (noAuth) env.LEDGER_BENCH_NO_AUTH = '1';
+  else delete env.LEDGER_BENCH_NO_AUTH;
+  const child = spawn(process.execPath, [join(process.cwd(), 'scripts', 'ledger.mjs'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) return { url, child };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGTERM');
+  throw new Error('the API server did not become ready');
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+const REPORT = {
+  type: 'CaseReported', occurredAt: '2021-03-04T10:15:00Z', recordedAt: '2021-03-04T11:02:00Z', actor: { id: 'pc-1', role: 'oic' },
+  data: {
+    crimeReference: 'CR-1', force: 'BENCH', borough: 'B', team: 'T', offence: 'rape', offenceFrom: '2021-02-27', offenceTo: null,
+    relationship: 'acquaintance', contactSinceOffence: true, victim: { pseudonym: 'V-1', ageBand: '25_34', additionalNeeds: false, phoneDependentLivelihood: false },
+  },
+};
+
+interface Scenario { name: string; run(url: string, headers: Record<string, string>): Promise<CannonResult> }
+
+export async function benchApi(options: ApiBenchOptions, log: (s: string) => void): Promise<string> {
+  const cases = options.cases ?? 1000;
+  const duration = options.seconds ?? 10;
+  const connections = options.connections ?? 32;
+  const caseId = (i: number) => `BENCH-${String(i).padStart(6, '0')}`;
+  let n = 0;
+  const scenarios: Scenario[] = [
+    {
+      name: 'append one event (POST /cases/:caseId/events)',
+      run: (url, headers) => autocannon({
+        url, connections, duration,
+        requests: [{
+          method: 'POST',
+          setupRequest(req: Record<string, unknown>) {
+            const id = caseId(n++ % cases);
+            return {
+              ...req, path: `/cases/${id}/events`, headers: { ...headers, 'content-type': 'application/json' },
+              body: JSON.stringify({ caseId: id, type: 'VictimContactMade', occurredAt: '2021-03-05T10:00:00Z', data: { direction: 'to_victim', channel: 'phone', purpose: 'update' } }),
+            };
+          },
+        }],
+      }),
+    },
+    {
+      name: 'view (GET /views/withdrawal?groupBy=borough)',
+      run: (url, headers) => autocannon({ url: `${url}/views/withdrawal?groupBy=borough`, connections, duration, headers }),
+    },
+    {
+      name: 'timeline, access-logged (GET /cases/:caseId/timeline)',
+      run: (url, headers) => autocannon({
+        url, connections, duration,
+        requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/cases/${caseId(n++ % cases)}/timeline`, headers: { ...headers, 'x-purpose': 'benchmark' } }) }],
+      }),
+    },
+  ];
+
+  const results: Record<string, Record<'on' | 'off', CannonResult>> = {};
+  for (const mode of ['on', 'off'] as const) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-api-bench-'));
+    try {
+      const keys = await localKeys(dataDir);
+      const token = (role: string, force?: string) => signLocalToken(keys, { role, ...(force ? { force } : {}), sub: `bench-${role}`, issuer: LOCAL_ISSUER, audience: DEFAULT_AUDIENCE, ttl: '1h' });
+      const officer = { authorization: `Bearer ${await token('officer', 'BENCH')}` };
+      const inspector = { authorization: `Bearer ${await token('inspector')}` };
+      const { url, child } = await startServer(dataDir, mode === 'off');
+      try {
+        const batch = Array.from({ length: cases }, (_, i) => JSON.stringify({ ...REPORT, caseId: caseId(i), data: { ...REPORT.data, borough: `B${i % 8}` } })).join('\n');
+        const seeded = await fetch(`${url}/events/batch`, { method: 'POST', headers: { ...officer, 'content-type': 'application/x-ndjson' }, body: batch });
+        const report = await seeded.json() as { appended: number };
+        if (report.appended !== cases) throw new Error(`seeding: ${JSON.stringify(report).slice(0, 200)}`);
+        for (const s of scenarios) {
+          const headers = s.name.startsWith('append') ? officer : inspector;
+          const r = await s.run(url, headers);
+          (results[s.name] ??= {} as Record<'on' | 'off', CannonResult>)[mode] = r;
+          log(`api ${s.name}, auth+access log ${mode}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+        }
+      } finally {
+        await stopServer(child);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  const rows = Object.entries(results).map(([name, r]) =>
+    `| ${name} | ${Math.round(r.on.requests.average).toLocaleString('en-GB')} | ${r.on.latency.p50} / ${r.on.latency.p99} | ${r.on.non2xx + r.on.errors} | ${Math.round(r.off.requests.average).toLocaleString('en-GB')} | ${r.off.latency.p50} / ${r.off.latency.p99} | ${(r.on.requests.average / r.off.requests.average).toFixed(2)} |`);
+  return [
+    `HTTP API over the embedded store, autocannon ${connections} connections, ${duration} s per run, ${cases.toLocaleString('en-GB')} cases reported first. "On": bearer JWT (ES256) verified, roles checked, access log written (SQLite, synchronous=FULL) for the timeline; "off": LEDGER_BENCH_NO_AUTH=1.`,
+    '',
+    '| scenario | req/s (on) | p50 / p99 ms (on) | non-2xx + errors (on) | req/s (off) | p50 / p99 ms (off) | on / off throughput |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
