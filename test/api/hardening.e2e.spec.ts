@@ -163,3 +163,17 @@ test('group commit: concurrent appends to many cases and to one case all land, i
   expect(retries.map((r) => r.body.status).sort()).toEqual(['appended', 'duplicate', 'duplicate']);
   expect((await request(api.server).get('/verify').set(bearer(inspector))).body).toMatchObject({ ok: true });
 });
+
+test('a large batch: lines of one case keep their order, every case\'s versions follow its lines', async () => {
+  const ids = Array.from({ length: 300 }, (_, i) => `MPS-LB-${i}`);
+  const lines: string[] = [];
+  for (let round = 0; round < 4; round++) for (const id of ids) lines.push(round === 0 ? reportedLine(id, 'MPS') : contactLine(id));
+  const r = await post('/events/batch', 'application/x-ndjson', lines.join('\n'))();
+  expect(r.body).toMatchObject({ appended: 1200, duplicates: 0, rejected: 0 });
+  const byCase = new Map<string, number[]>();
+  r.body.results.forEach((x: { line: number; version: number }) => {
+    const id = ids[(x.line - 1) % ids.length]!;
+    byCase.set(id, [...(byCase.get(id) ?? []), x.version]);
+  });
+  for (const id of ids) expect(byCase.get(id)).toEqual([1, 2, 3, 4]);
+});

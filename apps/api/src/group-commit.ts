@@ -37,7 +37,7 @@ export class GroupCommitAppender {
       this.queue.push({ line, receivedAt, expected, resolve, reject });
       if (!this.running) {
         this.running = true;
-        setImmediate(() => void this.drain());
+        void this.drain();
       }
     });
   }
@@ -45,6 +45,8 @@ export class GroupCommitAppender {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length) {
+        // Let requests whose I/O or token verification has just completed join this round.
+        await new Promise<void>((r) => setImmediate(r));
         // One request per case per round, in arrival order; the rest stay queued in order.
         const round: Pending[] = [];
         const rest: Pending[] = [];

@@ -13,7 +13,8 @@ commands:
   head                               print the ledger's head {position, hash}, to check it later
   timeline <caseId> [--as-of T]      a case's events in order, voided ones marked
   generate --cases N --seed S        synthetic, calibrated case histories (NDJSON on stdout)
-environment: LEDGER_DATA_DIR (default ./data), DATABASE_URL (PostgreSQL instead of the embedded store)`;
+environment: LEDGER_DATA_DIR (default ./data), DATABASE_URL (PostgreSQL instead of the embedded store),
+  KURRENTDB_URL (a KurrentDB cluster as the event store, read models in DATABASE_URL: docs/kurrentdb.md)`;
 
 export async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;

@@ -65,7 +65,7 @@ if (reason) {
         // The streams stay on the server under their own prefix (KurrentDB deletes are soft anyway).
       },
     };
-  });
+  }, { sqlTamper: false });
 
   describe('KurrentDB store: crash recovery, tampering through the client, concurrency', () => {
     const stores: KurrentDbEventStore[] = [];

@@ -95,12 +95,21 @@ export class CasesController {
     queryOf(req, []);
     const principal = req.principal!;
     const results: Record<string, unknown>[] = [];
-    let appended = 0, duplicates = 0, rejected = 0;
+    const pending: Promise<void>[] = [];
+    // Cases this batch reports (authorised): later lines of the batch may append to them. Lines go to
+    // the group-commit appender together, which keeps each case's lines in order.
+    const reportedHere = new Set<string>();
+    const rejected = (lineNo: number, e: unknown): Record<string, unknown> => {
+      const p = problemOf(e);
+      if (p.status >= 500) throw e;
+      return { line: lineNo, status: 'rejected', httpStatus: p.status, code: p.code, detail: p.detail, ...(p.field ? { field: p.field } : {}) };
+    };
     const lines = (req.rawText ?? '').split('\n');
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i]!.replace(/\r$/, '');
       if (text.trim() === '') continue;
       const lineNo = i + 1;
+      const slot = results.push({ line: lineNo }) - 1;
       try {
         let line: unknown;
         try {
@@ -108,19 +117,26 @@ export class CasesController {
         } catch {
           throw new ProblemError(400, 'request.malformed_json', 'Bad Request', 'the line is not valid JSON');
         }
-        const caseId = (line as { caseId?: unknown } | null)?.caseId;
-        if (!req.reach || req.reach !== 'all') await this.policy.authorizeAppend(principal, typeof caseId === 'string' ? caseId : '', line);
-        const r = await this.append(line, 'any');
-        if (r.status === 'appended') appended++; else duplicates++;
-        results.push({ line: lineNo, ...summary(r) });
+        const l = line as { caseId?: unknown; type?: unknown } | null;
+        const caseId = typeof l?.caseId === 'string' ? l.caseId : '';
+        if (req.reach !== 'all' && !reportedHere.has(caseId)) await this.policy.authorizeAppend(principal, caseId, line);
+        if (l?.type === 'CaseReported' && caseId) reportedHere.add(caseId);
+        pending.push(this.append(line, 'any', true).then(
+          (r) => { results[slot] = { line: lineNo, ...summary(r) }; },
+          (e) => { results[slot] = rejected(lineNo, e); },
+        ));
       } catch (e) {
-        const p = problemOf(e);
-        if (p.status >= 500) throw e;
-        rejected++;
-        results.push({ line: lineNo, status: 'rejected', httpStatus: p.status, code: p.code, detail: p.detail, ...(p.field ? { field: p.field } : {}) });
+        results[slot] = rejected(lineNo, e);
       }
     }
-    return { appended, duplicates, rejected, results };
+    await Promise.all(pending);
+    let appended = 0, duplicates = 0, rejectedCount = 0;
+    for (const r of results) {
+      if (r.status === 'appended') appended++;
+      else if (r.status === 'duplicate') duplicates++;
+      else rejectedCount++;
+    }
+    return { appended, duplicates, rejected: rejectedCount, results };
   }
 
   @Get('cases/:caseId/timeline')

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type LedgerHead } from '../../../event-store/port.js';
-import { verifyLedger, type VerifyReport } from '../../../event-store/integrity/verify.js';
+import { verifyEventStore, type VerifyReport } from '../../../event-store/integrity/verify.js';
 import type { StoredCaseEvent } from '../../domain/vocabulary.js';
 import { instantMs, toInterchangeLine } from '../../domain/interchange.js';
 
@@ -106,7 +106,9 @@ export class VerifyLedgerHandler implements IQueryHandler<VerifyLedger, VerifyRe
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   execute({ expectedHead, onProgress }: VerifyLedger): Promise<VerifyReport> {
-    return verifyLedger((o) => this.store.readRecords(o), {
+    // Also checks the store's own head record: a tail cut without rewriting that record is caught
+    // even without a head exported earlier (one exported earlier catches a rewritten head record too).
+    return verifyEventStore(this.store, {
       ...(expectedHead ? { expectedHead } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
