@@ -64,3 +64,17 @@ test('the SQLite adapter: two connections on one file extend one chain', async (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the SQLite adapter: entries recorded together share one commit and still chain one by one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'access-log-'));
+  const log = new SqliteAccessLog(dir);
+  try {
+    const records = await Promise.all(Array.from({ length: 50 }, (_, i) => log.record(entry(i + 1))));
+    expect(records.map((r) => r.position)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(records.map((r) => r.sub)).toEqual(Array.from({ length: 50 }, (_, i) => `u${i + 1}`));
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 50, head: { position: 50, hash: records[49]!.chainHash } });
+  } finally {
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

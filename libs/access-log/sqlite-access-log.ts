@@ -29,7 +29,10 @@ const toRow = (r: Row): AccessRow => ({ position: r.position, appendedAt: r.appe
 export class SqliteAccessLog implements AccessLog {
   readonly file: string;
   private readonly db: Database.Database;
-  private readonly append: Database.Transaction<(at: number, body: string) => AccessRow>;
+  private readonly append: Database.Transaction<(at: number, bodies: string[]) => AccessRow[]>;
+  /** Entries waiting for the next commit: the entries of one event-loop turn share one transaction (one fsync). */
+  private queue: { body: string; resolve(r: AccessRecord): void; reject(e: unknown): void }[] = [];
+  private scheduled = false;
   private readonly page: Database.Statement<[number, number], Row>;
 
   constructor(dataDir: string, options: { now?: () => number; fileName?: string } = {}) {
@@ -44,12 +47,17 @@ export class SqliteAccessLog implements AccessLog {
     this.db.exec(SCHEMA);
     const last = this.db.prepare('SELECT position, chain_hash FROM access_log ORDER BY position DESC LIMIT 1');
     const insert = this.db.prepare('INSERT INTO access_log (position, appended_at, body, leaf_hash, chain_hash) VALUES (?, ?, ?, ?, ?)');
-    const tx = this.db.transaction((at: number, body: string): AccessRow => {
+    const tx = this.db.transaction((at: number, bodies: string[]): AccessRow[] => {
       const prev = last.get() as { position: number; chain_hash: string } | undefined;
-      const position = (prev?.position ?? 0) + 1;
-      const h = rowHashes(position, at, body, prev?.chain_hash ?? GENESIS_CHAIN_HEX);
-      insert.run(position, at, body, h.leafHash, h.chainHash);
-      return { position, appendedAt: at, body, leafHash: h.leafHash, chainHash: h.chainHash };
+      let position = prev?.position ?? 0;
+      let chain = prev?.chain_hash ?? GENESIS_CHAIN_HEX;
+      return bodies.map((body) => {
+        position++;
+        const h = rowHashes(position, at, body, chain);
+        insert.run(position, at, body, h.leafHash, h.chainHash);
+        chain = h.chainHash;
+        return { position, appendedAt: at, body, leafHash: h.leafHash, chainHash: h.chainHash };
+      });
     });
     this.append = tx.immediate as unknown as typeof tx;
     this.page = this.db.prepare('SELECT * FROM access_log WHERE position >= ? ORDER BY position LIMIT ?') as Database.Statement<[number, number], Row>;
@@ -58,8 +66,30 @@ export class SqliteAccessLog implements AccessLog {
 
   private readonly now: () => number;
 
-  async record(entry: AccessEntry): Promise<AccessRecord> {
-    return toRecord(this.append(this.now(), entryBody(entry)));
+  /** Resolves once the entry is committed (WAL, synchronous=FULL). */
+  record(entry: AccessEntry): Promise<AccessRecord> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ body: entryBody(entry), resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (!batch.length) return;
+    let rows: AccessRow[];
+    try {
+      rows = this.append(this.now(), batch.map((b) => b.body));
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+      return;
+    }
+    batch.forEach((b, i) => b.resolve(toRecord(rows[i]!)));
   }
 
   async list(fromPosition: number, limit: number): Promise<AccessRecord[]> {

@@ -13,26 +13,31 @@ export class PostgresReadModelStore implements ReadModelStore {
     this.pool = new pg.Pool({ connectionString, max: 4 });
   }
 
+  /** Runs `fn` in one transaction on one connection; rolls back on any error. */
+  private async transaction(fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await fn(c);
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
   private init(): Promise<void> {
-    this.ready ??= (async () => {
-      const c = await this.pool.connect();
-      try {
-        await c.query('BEGIN');
-        await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-        await c.query(`
-          CREATE TABLE IF NOT EXISTS read_model_checkpoint (
-            projection text PRIMARY KEY, position bigint NOT NULL, max_recorded_at bigint NOT NULL);
-          CREATE TABLE IF NOT EXISTS read_model_row (
-            projection text NOT NULL, key text COLLATE "C" NOT NULL, state text NOT NULL, facts text NOT NULL,
-            PRIMARY KEY (projection, key));`);
-        await c.query('COMMIT');
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => {});
-        throw e;
-      } finally {
-        c.release();
-      }
-    })();
+    this.ready ??= this.transaction(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+      await c.query(`
+        CREATE TABLE IF NOT EXISTS read_model_checkpoint (
+          projection text PRIMARY KEY, position bigint NOT NULL, max_recorded_at bigint NOT NULL);
+        CREATE TABLE IF NOT EXISTS read_model_row (
+          projection text NOT NULL, key text COLLATE "C" NOT NULL, state text NOT NULL, facts text NOT NULL,
+          PRIMARY KEY (projection, key));`);
+    });
     return this.ready;
   }
 
@@ -75,9 +80,7 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   async commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void> {
     await this.init();
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    await this.transaction(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${projection}`]);
       const cur = await c.query('SELECT position FROM read_model_checkpoint WHERE projection = $1', [projection]);
       const current = cur.rows.length ? Number((cur.rows[0] as { position: string }).position) : 0;
@@ -95,30 +98,16 @@ export class PostgresReadModelStore implements ReadModelStore {
          ON CONFLICT (projection) DO UPDATE SET position = excluded.position, max_recorded_at = excluded.max_recorded_at`,
         [projection, checkpoint.position, checkpoint.maxRecordedAt],
       );
-      await c.query('COMMIT');
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async reset(projection: string): Promise<void> {
     await this.init();
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    await this.transaction(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${projection}`]);
       await c.query('DELETE FROM read_model_row WHERE projection = $1', [projection]);
       await c.query('DELETE FROM read_model_checkpoint WHERE projection = $1', [projection]);
-      await c.query('COMMIT');
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async close(): Promise<void> {

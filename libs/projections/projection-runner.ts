@@ -1,6 +1,7 @@
 import type { EventStore } from '../event-store/port.js';
 import type { StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
 import type { Checkpoint, ReadModelRow, ReadModelStore } from './read-model-store.js';
+import { LruMap } from '../common/lru-map.js';
 
 /** A read model with one row per key, folded from the global log by a pure `evolve`. */
 export interface KeyedProjection<S> {
@@ -30,7 +31,7 @@ export interface Progress { position: number; head: number; events: number }
  * are written in one transaction, so a crash at any moment neither double-counts nor skips.
  */
 export class ProjectionRunner<S> {
-  private readonly cache = new Map<string, S>();
+  private readonly cache: LruMap<string, S>;
   private checkpointCache: Checkpoint | undefined;
 
   constructor(
@@ -38,7 +39,9 @@ export class ProjectionRunner<S> {
     private readonly readModels: ReadModelStore,
     private readonly projection: KeyedProjection<S>,
     private readonly options: RunnerOptions = {},
-  ) {}
+  ) {
+    this.cache = new LruMap(options.cacheSize ?? 50000);
+  }
 
   async checkpoint(): Promise<Checkpoint> {
     this.checkpointCache ??= await this.readModels.checkpoint(this.projection.name);
@@ -118,21 +121,10 @@ export class ProjectionRunner<S> {
       this.checkpointCache = undefined;
       throw e;
     }
-    for (const [key, state] of changed) this.remember(key, state);
+    for (const [key, state] of changed) this.cache.remember(key, state);
     this.checkpointCache = cp;
     this.options.onCommit?.(published, cp);
     return cp;
   }
 
-  private remember(key: string, state: S): void {
-    this.cache.delete(key);
-    this.cache.set(key, state);
-    const max = this.options.cacheSize ?? 50000;
-    if (this.cache.size > max) {
-      for (const k of this.cache.keys()) {
-        this.cache.delete(k);
-        if (this.cache.size <= max) break;
-      }
-    }
-  }
 }

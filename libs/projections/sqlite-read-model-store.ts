@@ -54,22 +54,22 @@ export class SqliteReadModelStore implements ReadModelStore {
     return out;
   }
 
-  async scanFacts(projection: string, onPage: (rows: { key: string; facts: string }[]) => void): Promise<void> {
+  /** Pages of rows in key order (keyset pagination: no OFFSET). */
+  private scan<R extends { key: string }>(stmt: Database.Statement, projection: string, onPage: (rows: R[]) => void): void {
     for (let after = ''; ; ) {
-      const rows = this.stmts.scanFacts.all(projection, after, PAGE) as { key: string; facts: string }[];
+      const rows = stmt.all(projection, after, PAGE) as R[];
       if (rows.length) onPage(rows);
       if (rows.length < PAGE) return;
       after = rows[rows.length - 1]!.key;
     }
   }
 
+  async scanFacts(projection: string, onPage: (rows: { key: string; facts: string }[]) => void): Promise<void> {
+    this.scan(this.stmts.scanFacts, projection, onPage);
+  }
+
   async scanStates(projection: string, onPage: (rows: { key: string; state: string }[]) => void): Promise<void> {
-    for (let after = ''; ; ) {
-      const rows = this.stmts.scanStates.all(projection, after, PAGE) as { key: string; state: string }[];
-      if (rows.length) onPage(rows);
-      if (rows.length < PAGE) return;
-      after = rows[rows.length - 1]!.key;
-    }
+    this.scan(this.stmts.scanStates, projection, onPage);
   }
 
   async commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void> {

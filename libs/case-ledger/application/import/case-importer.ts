@@ -4,6 +4,7 @@ import { DomainError, VersionConflictError } from '../../domain/errors.js';
 import { parseEventLine, sameContent, normalizeEventId } from '../../domain/interchange.js';
 import { findEntry, foldCase, evolve, validateAppend, type CaseState } from '../../domain/decider.js';
 import { contentEventId } from '../event-ids.js';
+import { LruMap } from '../../../common/lru-map.js';
 
 export interface ImportReport { appended: number; duplicates: number; rejected: number }
 
@@ -31,12 +32,14 @@ const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
  * already stored as duplicates.
  */
 export class CaseImporter {
-  private readonly cache = new Map<string, CaseState>();
+  private readonly cache: LruMap<string, CaseState>;
   /** How many identical id-less lines came before, for content-derived eventIds. */
   private readonly ordinals = new Map<string, number>();
   private readonly report: ImportReport = { appended: 0, duplicates: 0, rejected: 0 };
 
-  constructor(private readonly store: EventStore, private readonly options: ImportOptions) {}
+  constructor(private readonly store: EventStore, private readonly options: ImportOptions) {
+    this.cache = new LruMap(options.cacheSize ?? 20000);
+  }
 
   async run(lines: AsyncIterable<string>): Promise<ImportReport> {
     const chunkSize = this.options.chunkSize ?? 5000;
@@ -196,15 +199,7 @@ export class CaseImporter {
   }
 
   private remember(caseId: string, state: CaseState): void {
-    this.cache.delete(caseId); // re-insert: Map order is recency order
-    this.cache.set(caseId, state);
-    const max = this.options.cacheSize ?? 20000;
-    if (this.cache.size > max) {
-      for (const k of this.cache.keys()) {
-        this.cache.delete(k);
-        if (this.cache.size <= max) break;
-      }
-    }
+    this.cache.remember(caseId, state);
   }
 
   private async loadStates(caseIds: string[]): Promise<void> {
