@@ -8,9 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { CaseImporter } from '../libs/case-ledger/application/import/case-importer.js';
 import { CaseViews } from '../libs/projections/case-views.js';
 import { openReadModelStore } from '../libs/projections/views.module.js';
-import { digestsOf } from '../libs/views/case-digest/case-digest.js';
+import { evolveDigest, type CaseDigest } from '../libs/views/case-digest/case-digest.js';
 import { computeView, parseViewParams } from '../libs/views/query.js';
-import type { StoredCaseEvent } from '../libs/case-ledger/domain/vocabulary.js';
 import type { EventStore } from '../libs/event-store/port.js';
 import { cohortFile, fmt, freshStore, median, percentile, time } from './support.js';
 
@@ -20,15 +19,16 @@ async function importFile(store: EventStore, path: string): Promise<number> {
   return r.appended;
 }
 
+/** The naive way: read the whole log and fold it into per-case digests on every query. */
 async function naiveView(store: EventStore, groupBy: string | null): Promise<void> {
-  const all: StoredCaseEvent[] = [];
+  const digests = new Map<string, CaseDigest>();
   for (let from = 1; ; ) {
     const page = await store.readAll({ fromPosition: from, limit: 20000 });
-    for (const e of page) all.push(e);
+    for (const e of page) digests.set(e.metadata.caseId, evolveDigest(digests.get(e.metadata.caseId) ?? null, e));
     if (page.length < 20000) break;
     from = page[page.length - 1]!.position + 1;
   }
-  computeView('withdrawal', digestsOf(all).values(), parseViewParams(groupBy ? { groupBy } : {}));
+  computeView('withdrawal', digests.values(), parseViewParams(groupBy ? { groupBy } : {}));
 }
 
 export interface ViewsBenchOptions { cases: number; seed: string; runs: number; kinds: ('embedded' | 'postgresql')[] }
@@ -85,7 +85,8 @@ export async function benchViews(o: ViewsBenchOptions, log: (s: string) => void)
     }
     md.push(`| ${kind} | view at a past asOf (2024-07-01), whole cohort, ms (median of ${o.runs}; ${fmt(replayed)} cases recomputed from their digests) | ${fmt(median(pastMs))} | ${fmt(naive.ms)} | ${fmt(naive.ms / median(pastMs), 1)}× | < 10,000 |`);
 
-    // Live follow: a separate process appends 1,000 events/s for 20 s; we note when each becomes visible.
+    // Live follow: a separate process appends 1,000 events/s for 20 s (through the importer, 100 events
+    // per transaction every 100 ms); we note when each becomes visible in the views.
     const stop = new AbortController();
     const seen: number[] = [];
     const visibleAt = new Map<number, number>();
@@ -93,8 +94,9 @@ export async function benchViews(o: ViewsBenchOptions, log: (s: string) => void)
     await follower.catchUp();
     const followerDone = follower.follow(stop.signal);
     const child = fork(fileURLToPath(new URL('./live-appender.js', import.meta.url)), [JSON.stringify({ ...config, rate: 1000, seconds: 20 })], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-    const appended: { position: number; at: number }[] = [];
-    child.on('message', (m: { position: number; at: number }[]) => { for (const x of m) appended.push(x); });
+    // Each message: the head after a commit and when it was acknowledged; every event up to it was acknowledged by then.
+    const appended: { position: number; at: number; count: number }[] = [];
+    child.on('message', (m: { position: number; at: number; count: number }[]) => { for (const x of m) appended.push(x); });
     await new Promise((r) => child.on('exit', r));
     await new Promise((r) => setTimeout(r, 1500));
     stop.abort();
@@ -102,10 +104,10 @@ export async function benchViews(o: ViewsBenchOptions, log: (s: string) => void)
     const commits = [...visibleAt.entries()].sort((a, b) => a[0] - b[0]);
     for (const a of appended) {
       const c = commits.find(([pos]) => pos >= a.position);
-      if (c) seen.push(c[1] - a.at);
+      if (c) seen.push(Math.max(0, c[1] - a.at));
     }
-    const rate = appended.length / 20;
-    md.push(`| ${kind} | live: append → visible in the views at ${fmt(rate)} appends/s sustained for 20 s: p50 / p99 / max ms (${fmt(seen.length)} of ${fmt(appended.length)} seen) | ${fmt(percentile(seen, 50))} / ${fmt(percentile(seen, 99))} / ${fmt(Math.max(...seen))} | | | < 1,000 |`);
+    const rate = appended.reduce((n, a) => n + a.count, 0) / 20;
+    md.push(`| ${kind} | live: append → visible in the views at ${fmt(rate)} appends/s sustained for 20 s: p50 / p99 / max ms (${fmt(seen.length)} of ${fmt(appended.length)} commits seen) | ${fmt(percentile(seen, 50))} / ${fmt(percentile(seen, 99))} / ${fmt(Math.max(...seen))} | | | < 1,000 |`);
     await readModels.close();
     await s.dispose();
   }
