@@ -1,7 +1,7 @@
 import type { EventStore } from '../event-store/port.js';
 import type { CaseDigest } from '../views/case-digest/case-digest.js';
 import { caseFacts, factsHoldAt, type CaseFacts } from '../views/case-digest/case-facts.js';
-import { computeView, type ViewName, type ViewParams, type ViewResult } from '../views/query.js';
+import { aggregateView, computeView, type ViewName, type ViewParams, type ViewResult } from '../views/query.js';
 import type { Checkpoint, ReadModelStore } from './read-model-store.js';
 import { ProjectionRunner, type Progress } from './projection-runner.js';
 import { caseDigestProjection } from './case-digest-projection.js';
@@ -26,6 +26,8 @@ export class CaseViews {
   readonly runner: ProjectionRunner<CaseDigest>;
   private facts: Map<string, CaseFacts> | undefined;
   private loading: Promise<Map<string, CaseFacts>> | undefined;
+  /** The cached facts as an array, rebuilt only after a commit changed them. */
+  private factsList: CaseFacts[] | undefined;
 
   constructor(
     events: EventStore,
@@ -36,6 +38,7 @@ export class CaseViews {
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       onCommit: (rows, checkpoint) => {
         options.onCommit?.(checkpoint);
+        this.factsList = undefined;
         if (!this.facts) return;
         for (const r of rows) {
           if (r.facts === null) this.facts.delete(r.key);
@@ -52,6 +55,7 @@ export class CaseViews {
   async rebuild(onProgress?: (p: Progress) => void): Promise<Checkpoint> {
     this.facts = undefined;
     this.loading = undefined;
+    this.factsList = undefined;
     return this.runner.rebuild(onProgress);
   }
 
@@ -79,6 +83,11 @@ export class CaseViews {
   async query<N extends ViewName>(name: N, params: ViewParams): Promise<ViewAnswer<N>> {
     const cp = await this.runner.checkpoint();
     const facts = await this.cachedFacts();
+    if (params.asOfMs >= cp.maxRecordedAt) {
+      // Nothing in the read model was recorded after asOf: every case's cached facts hold as they are.
+      this.factsList ??= [...facts.values()];
+      return { view: aggregateView(name, this.factsList, params), position: cp.position, replayedCases: 0 };
+    }
     const input: CaseFacts[] = [];
     const replay: string[] = [];
     for (const [key, f] of facts) {
