@@ -3,13 +3,12 @@ import { createWriteStream, existsSync, mkdtempSync, renameSync, mkdirSync, rmSy
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { freshSchema } from '../test/support/postgres.js';
 import { generateNdjson } from '../libs/generator/index.js';
 import { openEventStore } from '../libs/event-store/open-event-store.js';
 import type { EventStore } from '../libs/event-store/port.js';
 
 export const BENCH_DIR = join(process.cwd(), '.bench');
-export const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -66,23 +65,13 @@ export async function freshStore(kind: 'embedded' | 'postgresql'): Promise<Bench
     const store = await openEventStore({ dataDir });
     return { kind, store, dataDir, dispose: async () => { await store.close().catch(() => {}); rmSync(dataDir, { recursive: true, force: true }); } };
   }
-  const schema = `bench_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const databaseUrl = url.toString();
-  const store = await openEventStore({ databaseUrl, dataDir: '' });
+  const schema = await freshSchema('bench');
+  const store = await openEventStore({ databaseUrl: schema.url, dataDir: '' });
   return {
-    kind, store, databaseUrl,
+    kind, store, databaseUrl: schema.url,
     dispose: async () => {
       await store.close().catch(() => {});
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
+      await schema.drop();
     },
   };
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
-const roots = ['apps', 'libs', 'bench'];
+const roots = ['apps', 'libs', 'bench', 'test'];
 
 async function* walk(dir) {
   let entries;
