@@ -1,6 +1,7 @@
 // Test support: a small builder of ledgers and case histories (StoredCaseEvent[]), for the views'
 // specs. Not production code (only *.spec.ts files import it).
 import type { CaseEvent, EventDataMap, EventType, StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
+import { VALID_DATA } from '../../case-ledger/domain/testing-fixtures.js';
 import { digestsOf } from '../case-digest/case-digest.js';
 import { caseFacts, type CaseFacts } from '../case-digest/case-facts.js';
 import { instantMs } from '../domain/instant.js';
@@ -10,52 +11,28 @@ export interface EventOptions { recordedAt?: string; eventId?: string }
 
 type ReportOverrides = Partial<Omit<EventDataMap['CaseReported'], 'victim'>> & Partial<EventDataMap['CaseReported']['victim']>;
 
+/**
+ * The domain fixtures' valid data for every type, changed where the views' specs want a well-kept
+ * case by default (a stated line of enquiry and period, a withdrawal confirmed with the victim, a
+ * rationale given): a figure's spec then changes only the field under test.
+ */
 const DEFAULT_DATA: { [K in EventType]: EventDataMap[K] } = {
-  CaseReported: {
-    crimeReference: 'CR-1', force: 'MPS', borough: 'Lambeth', team: 'Lambeth-SOIT-1', offence: 'rape',
-    offenceFrom: '2021-02-27', offenceTo: null, relationship: 'acquaintance', contactSinceOffence: true,
-    victim: { pseudonym: 'V-1', ageBand: '25_34', additionalNeeds: false, phoneDependentLivelihood: false },
-  },
-  OfficerAssigned: { officerId: 'ds-1', role: 'oic', victimInformed: true },
-  VictimContactMade: { direction: 'to_victim', channel: 'phone', purpose: 'update' },
-  IsvaReferred: { service: 'Havens' },
-  IsvaEngaged: { service: 'Havens' },
-  InterviewScheduled: { interviewId: 'vri-1', kind: 'vri', scheduledFor: '2021-03-11T10:00:00Z' },
-  InterviewHeld: { interviewId: 'vri-1' },
-  InterviewCancelled: { interviewId: 'vri-1', cancelledBy: 'victim', victimWishesToRearrange: true },
-  AccountInconsistencyNoted: { nature: 'timeline', traumaImpactConsidered: true },
-  SuspectIdentified: { suspectPseudonym: 'S-1' },
-  KeyDecisionMade: { decision: 'suspect_arrested' },
+  ...VALID_DATA,
+  CaseReported: { ...VALID_DATA.CaseReported, crimeReference: 'CR-1', team: 'Lambeth-SOIT-1' },
   DeviceRequested: {
-    requestId: 'dev-1', owner: 'victim', deviceType: 'phone', lineOfEnquiry: 'messages with the suspect that night',
-    alternativesConsidered: 'suspect phone; screenshots', dataCategories: ['messages'], periodFrom: '2021-02-27',
-    periodTo: '2021-02-28', supervisorAuthorised: true,
+    ...VALID_DATA.DeviceRequested, lineOfEnquiry: 'messages with the suspect that night',
+    alternativesConsidered: 'suspect phone; screenshots', periodFrom: '2021-02-27', periodTo: '2021-02-28',
   },
-  DeviceRequestAgreed: {
-    requestId: 'dev-1',
-    notice: { informationSoughtStated: true, reasonStated: true, rightToRefuseStated: true, refusalNotEndingCaseStated: true, signedBeforeCompleted: false },
-  },
-  DeviceRequestDeclined: { requestId: 'dev-1' },
-  DeviceAgreementWithdrawn: { requestId: 'dev-1' },
-  DeviceSeized: { requestId: 'dev-1' },
-  ReplacementDeviceProvided: { requestId: 'dev-1' },
-  DeviceExtracted: { requestId: 'dev-1', outcome: 'complete' },
   DeviceExamined: { requestId: 'dev-1', relevantMaterialFound: true },
-  DeviceReturned: { requestId: 'dev-1' },
   ThirdPartyMaterialRequested: {
     requestId: 'tp-1', holder: 'medical', lineOfEnquiry: 'injuries recorded', periodFrom: '2021-02-27',
     periodTo: '2021-03-04', seniorApproval: true, victimInformed: true,
   },
-  ThirdPartyMaterialReceived: { requestId: 'tp-1', relevantMaterialFound: false },
   VictimWithdrew: { reason: 'other', confirmedWithVictim: true, statementTaken: true, isvaInformed: true },
-  VictimReengaged: {},
   ConcernRaised: { raisedBy: 'isva', kind: 'other', requestId: null },
-  CaseReferredToCps: {},
   ChargingDecisionMade: { decision: 'further_enquiries' },
   CaseClosed: { outcomeCode: 16, rationale: 'r', victimInformed: true },
   CaseReopened: { reason: 'r' },
-  ReviewRequested: { requestedBy: 'victim' },
-  ReviewDecided: { upheld: false },
   EntryVoided: { eventId: '', reason: 'entered in error' },
 };
 
