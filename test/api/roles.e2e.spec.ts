@@ -81,6 +81,36 @@ const ENDPOINTS: Endpoint[] = [
     expect: { 'officer MPS': 403, 'officer KENT': 403, 'supervisor MPS': 403, 'supervisor KENT': 403, inspector: 200, analyst: 403, admin: 403, 'no token': 401 },
   },
   {
+    name: 'GET /dashboard/head',
+    call: (api, t) => request(api.server).get('/dashboard/head').set(auth(t)),
+    expect: { 'officer MPS': 200, 'officer KENT': 200, 'supervisor MPS': 200, 'supervisor KENT': 200, inspector: 200, analyst: 200, admin: 403, 'no token': 401 },
+  },
+  {
+    name: 'GET /dashboard/distributions',
+    call: (api, t) => request(api.server).get('/dashboard/distributions').set(auth(t)),
+    expect: { 'officer MPS': 403, 'officer KENT': 403, 'supervisor MPS': 200, 'supervisor KENT': 200, inspector: 200, analyst: 200, admin: 403, 'no token': 401 },
+  },
+  {
+    name: 'GET /worklists',
+    call: (api, t) => request(api.server).get('/worklists').set(auth(t)),
+    expect: { 'officer MPS': 403, 'officer KENT': 403, 'supervisor MPS': 200, 'supervisor KENT': 200, inspector: 200, analyst: 403, admin: 403, 'no token': 401 },
+  },
+  {
+    name: 'GET /worklists/:name',
+    call: (api, t) => request(api.server).get('/worklists/no-update-over-28-days').set(auth(t)).set(purpose),
+    expect: { 'officer MPS': 403, 'officer KENT': 403, 'supervisor MPS': 200, 'supervisor KENT': 200, inspector: 200, analyst: 403, admin: 403, 'no token': 401 },
+  },
+  {
+    name: 'GET /cases/:caseId/overview',
+    call: (api, t) => request(api.server).get(`/cases/${MPS_CASE}/overview`).set(auth(t)).set(purpose),
+    expect: { 'officer MPS': 200, 'officer KENT': 404, 'supervisor MPS': 200, 'supervisor KENT': 404, inspector: 200, analyst: 403, admin: 403, 'no token': 401 },
+  },
+  {
+    name: 'GET / (the dashboard page)',
+    call: (api, t) => request(api.server).get('/').set(auth(t)),
+    expect: { 'officer MPS': 200, 'officer KENT': 200, 'supervisor MPS': 200, 'supervisor KENT': 200, inspector: 200, analyst: 200, admin: 200, 'no token': 200 },
+  },
+  {
     name: 'POST /admin/rebuild',
     call: (api, t) => request(api.server).post('/admin/rebuild').set(auth(t)),
     expect: { 'officer MPS': 403, 'officer KENT': 403, 'supervisor MPS': 403, 'supervisor KENT': 403, inspector: 403, analyst: 403, admin: 200, 'no token': 401 },

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The dashboard in a real browser (Debian's Chromium through playwright-core) over the real API on a
 // generated cohort: sign-in and role scoping, every chart against the API's numbers, a filter change,
 // a worklist row leading to its case page, live refresh after an append, and axe-core on every page.
