@@ -90,10 +90,14 @@ async function poll() {
   if (!session) return;
   try {
     const head = await api('/dashboard/head');
-    if (headPosition !== null && head.position !== headPosition && refreshCurrent) await refreshCurrent();
+    const moved = head.position !== headPosition;
+    if (headPosition !== null && moved && refreshCurrent) await refreshCurrent();
     headPosition = head.position;
-    live.textContent = `Live: ledger at position ${head.position}, checked ${new Date().toLocaleTimeString('en-GB')}`;
-    live.dataset.position = String(head.position);
+    // Announced (role=status) only when the ledger moved, not at every poll.
+    if (moved || !live.textContent.startsWith('Live')) {
+      live.textContent = `Live: ledger at position ${head.position}, figures as of ${new Date().toLocaleTimeString('en-GB')}`;
+      live.dataset.position = String(head.position);
+    }
   } catch (e) {
     if (e.status !== 401) live.textContent = 'Live refresh paused: the server did not answer.';
   }
@@ -583,7 +587,8 @@ async function render(message) {
 }
 
 document.getElementById('sign-out').addEventListener('click', () => endSession('Signed out.'));
-window.addEventListener('hashchange', () => render());
+// A page reached by navigation takes the focus (keyboard and screen-reader users start at its heading).
+window.addEventListener('hashchange', async () => { await render(); if (!main.contains(document.activeElement)) main.focus(); });
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) { try { startSession(saved); } catch { sessionStorage.removeItem(TOKEN_KEY); } }
 render();

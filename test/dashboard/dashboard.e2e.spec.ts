@@ -164,6 +164,9 @@ describeInBrowser('dashboard in Chromium', () => {
       return w;
     };
     const all = await check('');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV: Reasons for withdrawal' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toBe(['Reason,Withdrawals', ...Object.keys(all.reasons).map((r) => `${r},${all.reasons[r]}`)].join('\r\n') + '\r\n');
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
     await noSeriousViolations(page, 'overview');
 
