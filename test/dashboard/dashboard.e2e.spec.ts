@@ -26,6 +26,7 @@ describeInBrowser('dashboard in Chromium', () => {
   let base: string;
   let browser: Browser;
   const tokens: Record<string, string> = {};
+  let voided: { caseId: string; reason: string };
 
   async function apiGet(path: string, token: string, purpose?: string): Promise<any> {
     const r = await fetch(base + path, { headers: { Authorization: `Bearer ${token}`, ...(purpose ? { 'X-Purpose': purpose } : {}) } });
@@ -68,6 +69,8 @@ describeInBrowser('dashboard in Chromium', () => {
     const env = cliEnv({ dataDir });
     const generated = runCli(['generate', '--cases', '300', '--seed', 'dashboard-e2e'], env);
     expect(generated.status).toBe(0);
+    const voidLine = generated.stdout.split('\n').map((l) => (l ? JSON.parse(l) : null)).find((l) => l?.type === 'EntryVoided');
+    voided = { caseId: voidLine.caseId, reason: voidLine.data.reason };
     const imported = runCli(['import', '-'], env, generated.stdout);
     expect(imported.status).toBe(0);
     config = apiConfigFromEnv({ LEDGER_DATA_DIR: dataDir, LEDGER_RATE_LIMIT: '100000' });
@@ -210,6 +213,17 @@ describeInBrowser('dashboard in Chromium', () => {
     const log = await apiGet('/access-log', tokens.inspector!, 'test: check the case read was logged');
     const entries = (Array.isArray(log) ? log : log.entries ?? []) as { action: string; caseId: string | null; purpose: string }[];
     expect(entries.some((e) => e.action === 'case.overview' && e.caseId === caseId && e.purpose === 'inspection: device retention')).toBe(true);
+    await page.close();
+  });
+
+  test('given a case with a voided entry, then its case page strikes the entry through and gives the reason', async () => {
+    const page = await browser.context.newPage();
+    await signIn(page, tokens.inspector!);
+    await settled(page, () => page.goto(`${base}/#/case/${encodeURIComponent(voided.caseId)}`));
+    await page.getByLabel('Purpose of opening this case').fill('inspection: voided entries');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#case-timeline li.voided del');
+    expect(await page.locator('#case-timeline li.voided').first().textContent()).toContain(`voided: ${voided.reason}`);
     await page.close();
   });
 
