@@ -82,10 +82,10 @@ export function figure(parent, spec) {
   canvas.textContent = spec.summary;
   const csv = () => {
     const blob = new Blob([toCsv(spec.columns, spec.rows)], { type: 'text/csv' });
-    const a = el('a', { href: URL.createObjectURL(blob), download: `${spec.id}.csv` });
-    document.body.append(a);
+    // A detached link: clicked, never shown (nothing unlabelled enters the page).
+    const a = el('a', { href: URL.createObjectURL(blob), download: `${spec.id}.csv`, text: `${spec.title} (CSV)` });
     a.click();
-    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   };
   const fig = el('figure', { class: 'chart', id: spec.id, 'aria-labelledby': titleId, 'data-chart': spec.id },
     el('figcaption', {}, el('h2', { id: titleId, text: spec.title }), el('p', { text: `Definition: ${spec.definition}` })),
