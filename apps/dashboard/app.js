@@ -154,16 +154,13 @@ function signInPage(message) {
 // ---- Overview
 
 const filters = { reportedFrom: '', reportedTo: '', force: '', borough: '', team: '', groupBy: 'borough' };
-const optionsCache = new Map();
-
-async function groupKeys(by, scope) {
-  const key = `${by}|${scope.force ?? ''}|${scope.borough ?? ''}`;
-  if (!optionsCache.has(key)) {
-    optionsCache.set(key, api(`/views/withdrawal${qs({ groupBy: by, force: scope.force, borough: scope.borough })}`)
-      .then((v) => v.groups.map((g) => g.key)).catch((e) => { optionsCache.delete(key); throw e; }));
-  }
-  return optionsCache.get(key);
+let scopesPromise = null;
+/** The (force, borough, team) units cases are reported under, fetched once per page load. */
+function scopeUnits() {
+  scopesPromise ??= api('/dashboard/scopes').then((r) => r.units).catch((e) => { scopesPromise = null; throw e; });
+  return scopesPromise;
 }
+const distinct = (xs) => [...new Set(xs)].sort();
 
 function select(id, label, values, current, { any = 'All', disabled = false, describe } = {}) {
   const s = el('select', { id, name: id, ...(disabled ? { disabled: '' } : {}), ...(describe ? { 'aria-describedby': describe } : {}) });
@@ -183,12 +180,11 @@ async function overviewPage() {
   if (forcedForce()) filters.force = forcedForce();
 
   const buildForm = async () => {
-    const scope = { force: filters.force || null, borough: filters.borough || null };
-    const [forces, boroughs, teams] = await Promise.all([
-      forcedForce() ? [forcedForce()] : groupKeys('force', {}),
-      groupKeys('borough', { force: scope.force }),
-      groupKeys('team', scope),
-    ]);
+    const units = await scopeUnits();
+    const inForce = units.filter((u) => !filters.force || u.force === filters.force);
+    const forces = forcedForce() ? [forcedForce()] : distinct(units.map((u) => u.force));
+    const boroughs = distinct(inForce.map((u) => u.borough));
+    const teams = distinct(inForce.filter((u) => !filters.borough || u.borough === filters.borough).map((u) => u.team));
     const date = (id, label) => el('div', { class: 'field' }, el('label', { for: id, text: label }),
       el('input', { id, name: id, type: 'date', value: filters[id] }));
     form.replaceChildren(
@@ -201,7 +197,7 @@ async function overviewPage() {
     );
   };
 
-  const draw = async () => {
+  const draw = async ({ markReady = true } = {}) => {
     const started = performance.now();
     main.removeAttribute('data-ready');
     const cohort = { reportedFrom: filters.reportedFrom, reportedTo: filters.reportedTo, force: filters.force, borough: filters.borough, team: filters.team };
@@ -222,7 +218,7 @@ async function overviewPage() {
     } catch (e) {
       status.replaceChildren(errorBox(e));
     }
-    ready();
+    if (markReady) ready();
   };
 
   form.addEventListener('change', async (ev) => {
@@ -241,9 +237,10 @@ async function overviewPage() {
     await draw();
   });
   form.addEventListener('submit', (ev) => ev.preventDefault());
-  refreshCurrent = draw;
-  try { await buildForm(); } catch (e) { status.replaceChildren(errorBox(e)); }
-  await draw();
+  refreshCurrent = () => draw();
+  // The filters' choices and the charts load side by side; the page is ready when both are.
+  await Promise.all([buildForm().catch((e) => status.replaceChildren(errorBox(e))), draw({ markReady: false })]);
+  ready();
 }
 
 function drawOverview(root, { w, t, tg, dg, p, dist }) {
@@ -406,7 +403,7 @@ async function worklistsPage() {
   form.append(el('div', { class: 'field' }, el('label', { for: 'purpose', text: 'Purpose of reading the worklists' }), purpose,
     el('p', { id: 'purpose-help', text: 'Rows name cases: each read is recorded in the access log with this purpose.' })));
   if (session.role === 'inspector') {
-    const forces = await groupKeys('force', {}).catch(() => []);
+    const forces = await scopeUnits().then((units) => distinct(units.map((u) => u.force))).catch(() => []);
     form.append(select('wl-force', 'Force', forces, worklistState.force, { any: 'All forces' }));
   }
   main.append(form, summary, rows);

@@ -9,7 +9,7 @@ import { caseDigestProjection } from '../projections/case-digest-projection.js';
 import type { ReadModelStore } from '../projections/read-model-store.js';
 import type { CaseDigest } from '../views/case-digest/case-digest.js';
 import { caseFacts, type CaseFacts } from '../views/case-digest/case-facts.js';
-import { inCohort, type ViewParams } from '../views/query.js';
+import { compareByCodePoint, inCohort, type ViewParams } from '../views/query.js';
 import { aggregateDistributions, type DistributionFacts, type Distributions } from './rules/distributions.js';
 import {
   worklistCounts, worklistEntry, worklistRows, type CaseWorklistEntry, type WorklistName, type WorklistRow, type WorklistScope,
@@ -33,6 +33,9 @@ function rowOf(digest: CaseDigest): CaseRow | null {
   };
 }
 
+/** A force, borough and team some case is reported under (the filters' choices). */
+export interface ScopeUnit { force: string; borough: string; team: string }
+
 export interface CaseSummary {
   facts: CaseFacts;
   worklists: { list: WorklistName; since: string; requestId?: string; due: boolean }[];
@@ -43,6 +46,7 @@ export class DashboardIndex {
   /** Log position the rows reflect (every case with an event at or before it is re-derived). */
   private position = -1;
   private refreshing: Promise<void> | undefined;
+  private scopeList: { at: number; units: ScopeUnit[] } | undefined;
 
   constructor(
     private readonly events: EventStore,
@@ -109,6 +113,22 @@ export class DashboardIndex {
     const cohort: CaseRow[] = [];
     for (const r of this.rows.values()) if (inCohort(r, params)) cohort.push(r);
     return aggregateDistributions(cohort, params.asOfMs);
+  }
+
+  /** Every (force, borough, team) some case is reported under, sorted; recomputed only when the log moved. */
+  async scopes(): Promise<ScopeUnit[]> {
+    const position = await this.current();
+    if (this.scopeList?.at !== position) {
+      const seen = new Map<string, ScopeUnit>();
+      for (const r of this.rows.values()) {
+        const key = `${r.force}\u0000${r.borough}\u0000${r.team}`;
+        if (!seen.has(key)) seen.set(key, { force: r.force, borough: r.borough, team: r.team });
+      }
+      const units = [...seen.values()].sort((a, b) =>
+        compareByCodePoint(a.force, b.force) || compareByCodePoint(a.borough, b.borough) || compareByCodePoint(a.team, b.team));
+      this.scopeList = { at: position, units };
+    }
+    return this.scopeList.units;
   }
 
   /** One case's facts and worklist entries at `nowMs`, from its stored digest (null: no such case). */

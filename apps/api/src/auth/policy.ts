@@ -15,7 +15,7 @@ export type Action =
   | 'views.read' | 'export' | 'verify'
   | 'access-log.read' | 'access-log.verify'
   | 'admin.rebuild' | 'admin.keys'
-  | 'dashboard.head' | 'dashboard.distributions' | 'worklists.summary' | 'worklists.read' | 'case.overview'
+  | 'dashboard.head' | 'dashboard.scopes' | 'dashboard.distributions' | 'worklists.summary' | 'worklists.read' | 'case.overview'
   | 'public';
 
 export interface Rule {
@@ -42,6 +42,7 @@ export const POLICY: Readonly<Record<Action, Rule>> = {
   // reach), worklist counts (no case ids: not logged), worklist rows (they name cases: logged, force
   // forced for own-force reach) and the case page (timeline, flags, integrity: one logged read).
   'dashboard.head': { roles: { officer: 'all', supervisor: 'all', inspector: 'all', analyst: 'all' } },
+  'dashboard.scopes': { roles: { supervisor: 'own-force', inspector: 'all', analyst: 'all' } },
   'dashboard.distributions': { roles: { supervisor: 'own-force', inspector: 'all', analyst: 'all' } },
   'worklists.summary': { roles: { supervisor: 'own-force', inspector: 'all' } },
   'worklists.read': { roles: { supervisor: 'own-force', inspector: 'all' }, logged: true },

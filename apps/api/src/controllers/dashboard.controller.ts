@@ -120,6 +120,15 @@ export class DashboardController {
     return this.queries.execute(new GetLedgerHead());
   }
 
+  @Get('dashboard/scopes')
+  @Access('dashboard.scopes')
+  @ApiOperation({ summary: 'The (force, borough, team) combinations cases are reported under: the filters\' choices. Supervisors (own force only), inspectors, analysts.' })
+  async scopes(@Req() req: ApiRequest): Promise<unknown> {
+    queryOf(req, []);
+    const units = await this.index.scopes();
+    return { units: req.reach === 'own-force' ? units.filter((u) => u.force === req.principal!.force) : units };
+  }
+
   @Get('dashboard/distributions')
   @Access('dashboard.distributions')
   @ApiOperation({ summary: 'Days from report to withdrawal (cumulative per day) and victim-device retention (bins), now, over a cohort. Supervisors (own force), inspectors, analysts.' })
