@@ -210,8 +210,6 @@ async function overviewPage() {
         api(`/views/predictors${qs(cohort)}`),
         api(`/dashboard/distributions${qs(cohort)}`),
       ]);
-      destroyCharts();
-      charts.replaceChildren();
       drawOverview(charts, { w, t, tg, dg, p, dist });
       status.textContent = `${w.cases} cases in the cohort; ${w.withdrawn} withdrawn; ${w.closed} closed.`;
       status.dataset.ms = String(Math.round(performance.now() - started));

@@ -73,39 +73,62 @@ export function table(columns, rows, captionText, id) {
 
 /**
  * A figure: { id, title, definition, summary (text alternative), columns, rows, config (Chart.js) }.
- * Appended to `parent`; re-rendering the same id replaces the chart (destroying the old one).
+ * Appended to `parent` the first time; drawn again with the same id (a filter change, a live
+ * refresh), the figure is updated in place: its chart takes the new data, its texts and table are
+ * replaced, and the open/closed state of its table and the keyboard focus are kept.
  */
 export function figure(parent, spec) {
-  charts.get(spec.id)?.destroy();
   const titleId = `${spec.id}-title`;
-  const canvas = el('canvas', { role: 'img', 'aria-label': `${spec.title}. ${spec.summary}` });
+  const label = `${spec.title}. ${spec.summary}`;
+  const existing = document.getElementById(spec.id);
+  const chart = charts.get(spec.id);
+  const config = withDefaults(spec.config);
+  if (existing && chart) {
+    existing.querySelector('h2').textContent = spec.title;
+    existing.querySelector('figcaption p').textContent = `Definition: ${spec.definition}`;
+    const canvas = existing.querySelector('canvas');
+    canvas.setAttribute('aria-label', label);
+    existing.querySelector('table').replaceWith(table(spec.columns, spec.rows, spec.title, spec.id));
+    existing.csv = spec;
+    chart.data = config.data;
+    chart.options = config.options;
+    chart.update('none');
+    return existing;
+  }
+  chart?.destroy();
+  const canvas = el('canvas', { role: 'img', 'aria-label': label });
   canvas.textContent = spec.summary;
-  const csv = () => {
-    const blob = new Blob([toCsv(spec.columns, spec.rows)], { type: 'text/csv' });
-    // A detached link: clicked, never shown (nothing unlabelled enters the page).
-    const a = el('a', { href: URL.createObjectURL(blob), download: `${spec.id}.csv`, text: `${spec.title} (CSV)` });
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  };
   const fig = el('figure', { class: 'chart', id: spec.id, 'aria-labelledby': titleId, 'data-chart': spec.id },
     el('figcaption', {}, el('h2', { id: titleId, text: spec.title }), el('p', { text: `Definition: ${spec.definition}` })),
     el('div', { class: 'canvas-wrap' }, canvas),
     el('div', { class: 'chart-actions' },
       el('details', {}, el('summary', { text: 'Numbers (table)' }), table(spec.columns, spec.rows, spec.title, spec.id)),
-      el('button', { type: 'button', class: 'secondary', onclick: csv, 'aria-label': `Download CSV: ${spec.title}`, text: 'Download CSV' })));
+      el('button', { type: 'button', class: 'secondary', onclick: () => downloadCsv(fig.csv), 'aria-label': `Download CSV: ${spec.title}`, text: 'Download CSV' })));
+  fig.csv = spec;
   parent.append(fig);
   const C = Chart();
-  if (C) {
-    const config = spec.config;
-    config.options = {
+  if (C) charts.set(spec.id, new C(canvas, config));
+  return fig;
+}
+
+function withDefaults(config) {
+  return {
+    ...config,
+    options: {
       responsive: true, maintainAspectRatio: false, animation: false,
       ...config.options,
       plugins: { legend: { labels: { color: '#1a1a1a' } }, ...(config.options?.plugins ?? {}) },
-    };
-    config.plugins = [...(config.plugins ?? []), marksPlugin];
-    charts.set(spec.id, new C(canvas, config));
-  }
-  return fig;
+    },
+    plugins: [...(config.plugins ?? []), marksPlugin],
+  };
+}
+
+function downloadCsv(spec) {
+  const blob = new Blob([toCsv(spec.columns, spec.rows)], { type: 'text/csv' });
+  // A detached link: clicked, never shown (nothing unlabelled enters the page).
+  const a = el('a', { href: URL.createObjectURL(blob), download: `${spec.id}.csv`, text: `${spec.title} (CSV)` });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 export function destroyCharts() {
