@@ -216,6 +216,32 @@ describeInBrowser('dashboard in Chromium', () => {
     await page.close();
   });
 
+  test('given the keyboard only, then the skip link, the filters and every chart\'s table and CSV button are reached by Tab, and Enter opens a table', async () => {
+    const page = await browser.context.newPage();
+    await signIn(page, tokens.inspector!);
+    await settled(page, () => page.reload()); // a fresh load: the focus starts at the top of the page
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    const reached: string[] = [];
+    const last = 'Download CSV: Attrition predictors: odds ratios of NFA with 95% intervals (log scale)';
+    for (let k = 0; k < 60 && reached[reached.length - 1] !== last; k++) {
+      await page.keyboard.press('Tab');
+      reached.push(await page.evaluate(() => {
+        const a = document.activeElement as HTMLElement | null;
+        return a ? a.id || a.getAttribute('aria-label') || `${a.tagName.toLowerCase()}:${a.textContent}` : '';
+      }));
+    }
+    expect(reached).toEqual(expect.arrayContaining(['reportedFrom', 'reportedTo', 'force', 'borough', 'team', 'groupBy',
+      'Download CSV: Withdrawals by days since report (cumulative)', last]));
+    expect(reached.filter((r) => r === 'summary:Numbers (table)').length).toBe(7);
+    await page.locator('#withdrawal-reasons summary').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#withdrawal-reasons details').getAttribute('open')).toBe('');
+    await page.close();
+  });
+
   test('given a case with a voided entry, then its case page strikes the entry through and gives the reason', async () => {
     const page = await browser.context.newPage();
     await signIn(page, tokens.inspector!);
