@@ -422,7 +422,8 @@ async function worklistsPage() {
     if (!worklistState.purpose) { rows.replaceChildren(el('p', { class: 'error', role: 'alert', text: 'State the purpose first: it is recorded with the read.' })); purpose.focus(); return; }
     try {
       const r = await api(`/worklists/${name}${qs({ ...scope(), limit: 1000 })}`, { purpose: worklistState.purpose });
-      const t = table(['Case', 'Force', 'Borough', 'Team', 'Since', 'Days waiting', 'Request'], [], `${r.title}: ${r.total} rows, oldest first`, 'worklist-rows');
+      const t = table(['Case', 'Force', 'Borough', 'Team', 'Since', 'Days waiting', 'Request'], [], `${r.title}: ${r.total} rows, oldest first`, 'worklist-rows',
+        [false, false, false, false, false, true, false]);
       const body = t.querySelector('tbody');
       for (const row of r.rows) {
         const tr = el('tr');

@@ -55,11 +55,12 @@ function el(tag, attrs = {}, ...children) {
 }
 export { el, fmt };
 
-export function table(columns, rows, captionText, id) {
+/** A table; `numeric`: indexes of right-aligned (number) columns, by default those whose first value is a number. */
+export function table(columns, rows, captionText, id, numeric = columns.map((_, k) => typeof rows[0]?.[k] === 'number')) {
   const t = el('table', id ? { 'data-table': id } : {});
   if (captionText) t.append(el('caption', { text: captionText }));
   const head = el('tr');
-  columns.forEach((c, k) => head.append(el('th', { scope: 'col', class: k > 0 ? 'num' : '', text: c })));
+  columns.forEach((c, k) => head.append(el('th', { scope: 'col', class: k > 0 && numeric[k] ? 'num' : '', text: c })));
   t.append(el('thead', {}, head));
   const body = el('tbody');
   for (const r of rows) {
