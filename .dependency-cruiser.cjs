@@ -31,6 +31,13 @@ module.exports = {
       to: { path: '^libs/event-store/(sqlite|postgres|kurrentdb)/' },
     },
     {
+      name: 'dashboard-rules-are-pure',
+      comment: 'The worklist rules and distributions are pure functions of case digests and facts: no store, driver or framework.',
+      severity: 'error',
+      from: { path: '^libs/dashboard/rules/', pathNot: '\\.spec\\.ts$' },
+      to: { path: ['^libs/(event-store|projections|access-log)/', 'node_modules/(@nestjs|pg|better-sqlite3|@eventstore|@kurrent|@electric-sql|rxjs)'] },
+    },
+    {
       name: 'store-adapters-are-independent',
       severity: 'error',
       from: { path: '^libs/event-store/(sqlite|postgres|kurrentdb)/' },

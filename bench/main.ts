@@ -1,4 +1,4 @@
-// `npm run bench [-- ledger|views|api] [--cases N] [--runs N] [--stores embedded,postgresql]`:
+// `npm run bench [-- ledger|views|api|dashboard] [--cases N] [--runs N] [--stores embedded,postgresql]`:
 // runs the benchmarks and writes their tables into BENCHMARKS.md (between markers per section).
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -39,6 +39,11 @@ export async function main(argv: string[]): Promise<void> {
       const cases = Number(values.cases ?? 1000);
       body = await benchApi({ cases }, log);
       body += `\n\nMeasured ${started} on ${machine}. Reproduce: \`npm run bench -- api --cases ${cases}\`.`;
+    } else if (name === 'dashboard') {
+      const { benchDashboard } = await import('./dashboard-bench.js');
+      const cases = Number(values.cases ?? 100000);
+      body = await benchDashboard({ cases, seed: values.seed ?? 'bench', runs }, log);
+      body += `\n\nMeasured ${started} on ${machine}. Reproduce: \`npm run bench -- dashboard --cases ${cases} --runs ${runs}\`.`;
     } else {
       const { benchViews } = await import('./views-bench.js');
       const cases = Number(values.cases ?? 100000);

@@ -97,7 +97,7 @@ export function parseViewParams(raw: Readonly<Record<string, string | null | und
 }
 
 /** Whether a case belongs to the cohort the parameters describe. */
-export function inCohort(f: CaseFacts, p: ViewParams): boolean {
+export function inCohort(f: Pick<CaseFacts, 'reportedAtMs' | 'force' | 'borough' | 'team'>, p: ViewParams): boolean {
   return (p.reportedFromMs === null || f.reportedAtMs >= p.reportedFromMs)
     && (p.reportedToMs === null || f.reportedAtMs < p.reportedToMs)
     && (p.force === null || f.force === p.force)

@@ -11,6 +11,7 @@ import { localKeys, signLocalToken, type LocalKeys } from '../../apps/api/src/au
 import { ExportEvents, GetLedgerHead } from '../../libs/case-ledger/application/queries/ledger-queries.js';
 import { SPEC, tempDir } from '../support/cli.js';
 import type { AccessLog } from '../../libs/access-log/port.js';
+import type { Clock } from '../../libs/case-ledger/application/ports.js';
 
 export const EXAMPLE_LINES = readFileSync(join(SPEC, 'example-case.ndjson'), 'utf8').trim().split('\n');
 export const EXAMPLE_CASE = 'MPS-2021-004217';
@@ -27,7 +28,7 @@ export interface Api {
   close(): Promise<void>;
 }
 
-export async function startApi(env: NodeJS.ProcessEnv = {}, overrides: { accessLog?: AccessLog } = {}): Promise<Api> {
+export async function startApi(env: NodeJS.ProcessEnv = {}, overrides: { accessLog?: AccessLog; clock?: Clock } = {}): Promise<Api> {
   const dataDir = tempDir('ledger-api-');
   const config = apiConfigFromEnv({ LEDGER_DATA_DIR: dataDir, LEDGER_RATE_LIMIT: '100000', ...env });
   const app = await createApiApp({ config, logger: false, followProjections: false, ...overrides });

@@ -81,6 +81,41 @@ const ENDPOINTS: Endpoint[] = [
     expect: { 'officer MPS': 403, 'officer KENT': 403, 'supervisor MPS': 403, 'supervisor KENT': 403, inspector: 200, analyst: 403, admin: 403, 'no token': 401 },
   },
   {
+    name: 'GET /dashboard/head',
+    call: (api, t) => request(api.server).get('/dashboard/head').set(auth(t)),
+    expect: { 'officer MPS': 200, 'officer KENT': 200, 'supervisor MPS': 200, 'supervisor KENT': 200, inspector: 200, analyst: 200, admin: 403, 'no token': 401 },
+  },
+  {
+    name: 'GET /dashboard/scopes',
+    call: (api, t) => request(api.server).get('/dashboard/scopes').set(auth(t)),
+    expect: { 'officer MPS': 403, 'officer KENT': 403, 'supervisor MPS': 200, 'supervisor KENT': 200, inspector: 200, analyst: 200, admin: 403, 'no token': 401 },
+  },
+  {
+    name: 'GET /dashboard/distributions',
+    call: (api, t) => request(api.server).get('/dashboard/distributions').set(auth(t)),
+    expect: { 'officer MPS': 403, 'officer KENT': 403, 'supervisor MPS': 200, 'supervisor KENT': 200, inspector: 200, analyst: 200, admin: 403, 'no token': 401 },
+  },
+  {
+    name: 'GET /worklists',
+    call: (api, t) => request(api.server).get('/worklists').set(auth(t)),
+    expect: { 'officer MPS': 403, 'officer KENT': 403, 'supervisor MPS': 200, 'supervisor KENT': 200, inspector: 200, analyst: 403, admin: 403, 'no token': 401 },
+  },
+  {
+    name: 'GET /worklists/:name',
+    call: (api, t) => request(api.server).get('/worklists/no-update-over-28-days').set(auth(t)).set(purpose),
+    expect: { 'officer MPS': 403, 'officer KENT': 403, 'supervisor MPS': 200, 'supervisor KENT': 200, inspector: 200, analyst: 403, admin: 403, 'no token': 401 },
+  },
+  {
+    name: 'GET /cases/:caseId/overview',
+    call: (api, t) => request(api.server).get(`/cases/${MPS_CASE}/overview`).set(auth(t)).set(purpose),
+    expect: { 'officer MPS': 200, 'officer KENT': 404, 'supervisor MPS': 200, 'supervisor KENT': 404, inspector: 200, analyst: 403, admin: 403, 'no token': 401 },
+  },
+  {
+    name: 'GET / (the dashboard page)',
+    call: (api, t) => request(api.server).get('/').set(auth(t)),
+    expect: { 'officer MPS': 200, 'officer KENT': 200, 'supervisor MPS': 200, 'supervisor KENT': 200, inspector: 200, analyst: 200, admin: 200, 'no token': 200 },
+  },
+  {
     name: 'POST /admin/rebuild',
     call: (api, t) => request(api.server).post('/admin/rebuild').set(auth(t)),
     expect: { 'officer MPS': 403, 'officer KENT': 403, 'supervisor MPS': 403, 'supervisor KENT': 403, inspector: 403, analyst: 403, admin: 200, 'no token': 401 },
@@ -136,6 +171,13 @@ test('a batch from another force\'s officer is refused line by line as "not foun
   expect(r.body).toMatchObject({ appended: 0, duplicates: 0, rejected: 2 });
   expect(r.body.results.map((x: { httpStatus: number; code: string }) => [x.httpStatus, x.code])).toEqual([[404, 'case.not_found'], [403, 'auth.force_mismatch']]);
   expect(await api.snapshot()).toEqual(before);
+});
+
+test('a supervisor\'s filter choices are of their own force only', async () => {
+  const kent = await request(api.server).get('/dashboard/scopes').set(bearer(tokens['supervisor KENT']!));
+  expect(kent.body.units.map((u: { force: string }) => u.force)).toEqual(['KENT']);
+  const all = await request(api.server).get('/dashboard/scopes').set(bearer(tokens.inspector!));
+  expect([...new Set(all.body.units.map((u: { force: string }) => u.force))]).toEqual(['KENT', 'MPS']);
 });
 
 test('a supervisor\'s view is forced to their own force, whatever force they ask for', async () => {

@@ -6,7 +6,10 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CaseLedgerModule } from '../../../libs/case-ledger/case-ledger.module.js';
 import type { Clock } from '../../../libs/case-ledger/application/ports.js';
 import type { EventStore } from '../../../libs/event-store/port.js';
+import { READ_MODEL_STORE, type ReadModelStore } from '../../../libs/projections/read-model-store.js';
 import { ViewsModule } from '../../../libs/projections/views.module.js';
+import { DashboardIndex } from '../../../libs/dashboard/dashboard-index.js';
+import { EVENT_STORE } from '../../../libs/event-store/port.js';
 import { CaseViews } from '../../../libs/projections/case-views.js';
 import { ACCESS_LOG, type AccessLog } from '../../../libs/access-log/port.js';
 import { openAccessLog } from '../../../libs/access-log/open-access-log.js';
@@ -21,6 +24,7 @@ import { CasesController } from './controllers/cases.controller.js';
 import { LedgerController, ViewsController } from './controllers/reads.controller.js';
 import { AccessLogController } from './controllers/access-log.controller.js';
 import { AdminController, OpsController } from './controllers/ops.controller.js';
+import { DashboardController, DashboardPageController } from './controllers/dashboard.controller.js';
 import { Metrics } from './observability.js';
 import { GroupCommitAppender } from './group-commit.js';
 import { ProblemFilter } from './problem.filter.js';
@@ -54,6 +58,15 @@ class ProjectionFollower implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
+/** Loads the dashboard's read model in the background at start-up, so the first page is fast. */
+@Injectable()
+class DashboardWarmUp implements OnApplicationBootstrap {
+  constructor(private readonly index: DashboardIndex, @Inject('FOLLOW') private readonly enabled: boolean) {}
+  onApplicationBootstrap(): void {
+    if (this.enabled) this.index.current().catch(() => {});
+  }
+}
+
 class AccessLogLifecycle implements OnApplicationShutdown {
   constructor(@Inject(ACCESS_LOG) private readonly log: AccessLog) {}
   async onApplicationShutdown(): Promise<void> {
@@ -70,7 +83,7 @@ export class ApiModule implements NestModule {
         CaseLedgerModule.forRoot({ config: o.config.ledger, ...(o.store ? { store: o.store } : {}), ...(o.clock ? { clock: o.clock } : {}) }),
         ViewsModule.forRoot(o.config.ledger),
       ],
-      controllers: [CasesController, ViewsController, LedgerController, AccessLogController, AdminController, OpsController],
+      controllers: [CasesController, ViewsController, LedgerController, AccessLogController, AdminController, OpsController, DashboardController, DashboardPageController],
       providers: [
         { provide: API_CONFIG, useValue: o.config },
         { provide: TokenVerifier, useValue: o.verifier },
@@ -78,6 +91,12 @@ export class ApiModule implements NestModule {
         { provide: 'FOLLOW', useValue: o.followProjections ?? true },
         AccessLogLifecycle,
         ProjectionFollower,
+        {
+          provide: DashboardIndex,
+          useFactory: (events: EventStore, readModels: ReadModelStore, views: CaseViews) => new DashboardIndex(events, readModels, views),
+          inject: [EVENT_STORE, READ_MODEL_STORE, CaseViews],
+        },
+        DashboardWarmUp,
         CaseForces,
         AccessPolicy,
         AccessRecorder,

@@ -15,6 +15,7 @@ export type Action =
   | 'views.read' | 'export' | 'verify'
   | 'access-log.read' | 'access-log.verify'
   | 'admin.rebuild' | 'admin.keys'
+  | 'dashboard.head' | 'dashboard.scopes' | 'dashboard.distributions' | 'worklists.summary' | 'worklists.read' | 'case.overview'
   | 'public';
 
 export interface Rule {
@@ -37,6 +38,15 @@ export const POLICY: Readonly<Record<Action, Rule>> = {
   'access-log.verify': { roles: { inspector: 'all' } },
   'admin.rebuild': { roles: { admin: 'all' } },
   'admin.keys': { roles: { admin: 'all' } },
+  // The dashboard (issue 5): the ledger head it polls, the distributions behind two charts (a view's
+  // reach), worklist counts (no case ids: not logged), worklist rows (they name cases: logged, force
+  // forced for own-force reach) and the case page (timeline, flags, integrity: one logged read).
+  'dashboard.head': { roles: { officer: 'all', supervisor: 'all', inspector: 'all', analyst: 'all' } },
+  'dashboard.scopes': { roles: { supervisor: 'own-force', inspector: 'all', analyst: 'all' } },
+  'dashboard.distributions': { roles: { supervisor: 'own-force', inspector: 'all', analyst: 'all' } },
+  'worklists.summary': { roles: { supervisor: 'own-force', inspector: 'all' } },
+  'worklists.read': { roles: { supervisor: 'own-force', inspector: 'all' }, logged: true },
+  'case.overview': { roles: { officer: 'own-force', supervisor: 'own-force', inspector: 'all' }, caseScoped: true, logged: true },
   public: { roles: { officer: 'all', supervisor: 'all', inspector: 'all', analyst: 'all', admin: 'all' } },
 };
 
