@@ -12,7 +12,7 @@ import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
 import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
 import { HeadWaiters } from '../head-waiters.js';
 import { PackedRecord, packedPage } from '../packed-records.js';
-import { assertLeafFields, chainHashHexUnchecked, leafHashHex } from '../integrity/hash-chain.js';
+import { sealEvents, type ChainTip } from '../integrity/hash-chain.js';
 
 export const SQLITE_SCHEMA_VERSION = 1;
 export const SQLITE_FILE_NAME = 'ledger.sqlite';
@@ -223,9 +223,7 @@ export class SqliteEventStore implements EventStore {
   private write(requests: (PreparedRequest | Error)[], optimistic: boolean) {
     const st = this.st;
     const row = st.head.get()!;
-    let position = row.position;
-    let chain = Buffer.isBuffer(row.chain) ? row.chain.toString('hex') : '';
-    if (chain.length !== 64) throw new Error(`the ledger's head record holds no 32-byte chain hash: it was altered; run verify`);
+    const tip: ChainTip = { position: row.position, chain: Buffer.isBuffer(row.chain) ? row.chain.toString('hex') : '' };
     const appendedAt = Date.now();
     const pendingByKey = new Map<string, StoredCaseEvent>();
     const pendingVersion = new Map<string, number>();
@@ -257,14 +255,7 @@ export class SqliteEventStore implements EventStore {
       }
       if (judged.kind === 'duplicate') return { status: 'duplicate', events: judged.events };
       const events: StoredCaseEvent[] = [];
-      let version = judged.currentVersion;
-      for (const e of request.events) {
-        position++;
-        version++;
-        const fields = { position, caseId: request.caseId, streamVersion: version, appendedAt, body: e.body };
-        assertLeafFields(fields);
-        const leaf = leafHashHex(fields);
-        chain = chainHashHexUnchecked(chain, leaf);
+      sealEvents(tip, request.caseId, judged.currentVersion, appendedAt, request.events, (e, position, version, leaf, chain) => {
         try {
           st.insert.run(position, request.caseId, version, e.keyHex, appendedAt, e.body, leaf, chain);
         } catch (error) {
@@ -274,12 +265,12 @@ export class SqliteEventStore implements EventStore {
         const stored = storedFromLine(e.line, position, version);
         pendingByKey.set(e.keyHex, stored);
         events.push(stored);
-      }
-      pendingVersion.set(request.caseId, version);
+      });
+      pendingVersion.set(request.caseId, judged.currentVersion + request.events.length);
       return { status: 'appended', events };
     });
-    if (position !== row.position) st.setHead.run(position, chain);
-    return { outcomes, head: { position } };
+    if (tip.position !== row.position) st.setHead.run(tip.position, tip.chain);
+    return { outcomes, head: { position: tip.position } };
   }
 
   async readStream(caseId: string): Promise<StoredCaseEvent[]> {
