@@ -31,9 +31,9 @@ const MAX_ROUND = 512;
 /**
  * The single-event command handler, with group commit: the lines that arrive while a transaction
  * is being written wait and go together into the next one (one transaction, one fsync, for all of
- * them), through the batch handler (`RecordCaseEvents`): read the cases, fold, judge each line in
- * arrival order against its case as the lines before it leave it, append. Each caller gets its own
- * line's answer, only once the transaction holding it has committed. A lone line is a batch of one.
+ * them; one line per case), through the batch handler (`RecordCaseEvents`): read the cases, fold,
+ * judge each line, append. Each caller gets its own line's answer, only once the transaction holding
+ * it has committed. A lone line is a batch of one.
  */
 @CommandHandler(RecordCaseEvent)
 export class RecordCaseEventHandler implements ICommandHandler<RecordCaseEvent, RecordResult> {
@@ -63,7 +63,21 @@ export class RecordCaseEventHandler implements ICommandHandler<RecordCaseEvent, 
       while (this.queue.length) {
         // Let the requests whose I/O has just completed join this round (I/O callbacks run before setImmediate's).
         await new Promise<void>((r) => setImmediate(r));
-        const round = this.queue.splice(0, MAX_ROUND);
+        // At most one line per case per round, in arrival order; the others wait for the next round
+        // and are judged on its result. (Two lines of one case in a round would be judged in order,
+        // but if another process appended to the case meanwhile, the store refuses the first as a
+        // version conflict and might accept the second at a version that only matches by chance.)
+        const round: Pending[] = [];
+        const rest: Pending[] = [];
+        const cases = new Set<unknown>();
+        for (const p of this.queue) {
+          const caseId = (p.line as { caseId?: unknown } | null)?.caseId;
+          if (round.length < MAX_ROUND && !cases.has(caseId)) {
+            cases.add(caseId);
+            round.push(p);
+          } else rest.push(p);
+        }
+        this.queue = rest;
         try {
           const outcomes = await this.batch.execute(new RecordCaseEvents(round));
           round.forEach((p, i) => {

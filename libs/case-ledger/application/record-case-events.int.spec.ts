@@ -66,7 +66,7 @@ describe('a batch of lines (one transaction)', () => {
 });
 
 describe('single events (RecordCaseEvent), group commit', () => {
-  test('lines sent together are committed in one transaction, each answered on its own, in arrival order', async () => {
+  test('lines sent together are committed together, one line per case per transaction, each answered on its own, in arrival order', async () => {
     // given a store that counts its transactions
     const transactions: AppendRequest[][] = [];
     const appendMany = store.appendMany.bind(store);
@@ -75,17 +75,18 @@ describe('single events (RecordCaseEvent), group commit', () => {
       return appendMany(requests);
     };
     const handler = new RecordCaseEventHandler(store, randomIds);
-    // when a report and 20 contacts arrive at once, one of them a bad line
-    const lines = [report('C-5'), ...Array.from({ length: 20 }, () => contact('C-5'))];
-    lines[7] = { ...contact('C-5'), occurredAt: 'yesterday' };
+    // when 20 cases are reported at once, then contacted twice each, one contact a bad line
+    const cases = Array.from({ length: 20 }, (_, i) => `C-${i}`);
+    const lines = [...cases.map((c) => report(c)), ...cases.map((c) => contact(c)), ...cases.map((c) => contact(c))];
+    lines[27] = { ...contact('C-7'), occurredAt: 'yesterday' };
     const results = await Promise.allSettled(lines.map((line) => handler.execute(new RecordCaseEvent(line, NOW))));
-    // then one transaction holds the 20 good ones, in arrival order, and the bad one alone is refused
-    expect(transactions).toHaveLength(1);
-    expect(results.map((r) => r.status)).toEqual(lines.map((_, i) => (i === 7 ? 'rejected' : 'fulfilled')));
-    const versions = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.version] : []));
-    expect(versions).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // then three transactions of 20 (19 for the round with the bad line), each case's lines in arrival order
+    expect(transactions.map((t) => t.length)).toEqual([20, 19, 20]);
+    expect(results.map((r) => r.status)).toEqual(lines.map((_, i) => (i === 27 ? 'rejected' : 'fulfilled')));
+    const versions = results.map((r) => (r.status === 'fulfilled' ? r.value.version : 0));
+    expect(versions).toEqual([...cases.map(() => 1), ...cases.map((_, i) => (i === 7 ? 0 : 2)), ...cases.map((_, i) => (i === 7 ? 2 : 3))]);
     // and a line sent after they are answered goes in a transaction of its own
-    await handler.execute(new RecordCaseEvent(contact('C-5'), NOW, 20));
-    expect(transactions).toHaveLength(2);
+    await handler.execute(new RecordCaseEvent(contact('C-1'), NOW, 3));
+    expect(transactions).toHaveLength(4);
   });
 });
