@@ -306,9 +306,11 @@ export class KurrentDbEventStore implements EventStore {
         throw e;
       }
       const { storedByKey, versionOf } = found;
+      const refused = new Set<string>();
       const lookup = {
         storedEvent: (e: PreparedEvent) => storedByKey.get(e.keyHex),
         currentVersion: (caseId: string) => versionOf.get(caseId) ?? 0,
+        refusedEarlier: (caseId: string) => refused.has(caseId),
       };
       const appendedAt = Date.now();
       const sealed: ChainTip = { position: tip.position, chain: tip.chain };
@@ -318,8 +320,9 @@ export class KurrentDbEventStore implements EventStore {
         try {
           judged = judgeRequest(request, lookup);
         } catch (e) {
-          if (e instanceof DomainError) return { status: 'error', error: e };
-          throw e;
+          if (!(e instanceof DomainError)) throw e;
+          refused.add(request.caseId);
+          return { status: 'error', error: e };
         }
         if (judged.kind === 'duplicate') return { status: 'duplicate', events: judged.events };
         const events: StoredCaseEvent[] = [];

@@ -259,14 +259,23 @@ export class PostgresEventStore implements EventStore {
       if (r.kind === 'k') storedByKey.set(r.k, decodeBody(r.body!, Number(r.position), r.stream_version!));
       else versionOf.set(r.k, r.stream_version ?? 0);
     }
+    const refused = new Set<string>();
     const lookup = {
       storedEvent: (e: PreparedEvent) => storedByKey.get(e.keyHex),
       currentVersion: (caseId: string) => versionOf.get(caseId) ?? 0,
+      refusedEarlier: (caseId: string) => refused.has(caseId),
     };
     const built = this.build(
       prepared,
       start,
-      (request) => judgeRequest(request, lookup),
+      (request) => {
+        try {
+          return judgeRequest(request, lookup);
+        } catch (e) {
+          refused.add(request.caseId);
+          throw e;
+        }
+      },
       (request, events) => {
         // later requests of this batch see this one's events
         request.events.forEach((e, i) => storedByKey.set(e.keyHex, events[i]!));

@@ -233,6 +233,8 @@ export class SqliteEventStore implements EventStore {
     const pendingByKey = new Map<string, StoredCaseEvent>();
     const pendingVersion = new Map<string, number>();
     const currentVersion = (caseId: string): number => pendingVersion.get(caseId) ?? st.version.get(caseId) ?? 0;
+    const refused = new Set<string>();
+    const refusedEarlier = (caseId: string) => refused.has(caseId);
     const lookup = {
       storedEvent: (e: PreparedEvent): StoredCaseEvent | undefined => {
         const pending = pendingByKey.get(e.keyHex);
@@ -241,8 +243,9 @@ export class SqliteEventStore implements EventStore {
         return r ? decodeBody(r.body, r.position, r.stream_version) : undefined;
       },
       currentVersion,
+      refusedEarlier,
     };
-    const optimisticLookup = { storedEvent: (e: PreparedEvent) => pendingByKey.get(e.keyHex), currentVersion };
+    const optimisticLookup = { storedEvent: (e: PreparedEvent) => pendingByKey.get(e.keyHex), currentVersion, refusedEarlier };
 
     const outcomes = requests.map((request): AppendOutcome | { status: 'error'; error: Error } => {
       if (request instanceof Error) return { status: 'error', error: request };
@@ -255,8 +258,9 @@ export class SqliteEventStore implements EventStore {
           else throw e;
         }
       } catch (e) {
-        if (e instanceof DomainError) return { status: 'error', error: e };
-        throw e;
+        if (!(e instanceof DomainError)) throw e;
+        refused.add(request.caseId);
+        return { status: 'error', error: e };
       }
       if (judged.kind === 'duplicate') return { status: 'duplicate', events: judged.events };
       const events: StoredCaseEvent[] = [];
