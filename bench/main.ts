@@ -1,7 +1,7 @@
 // `npm run bench [-- ledger|views|api|dashboard] [--cases N] [--runs N] [--stores embedded,postgresql]`:
 // runs the benchmarks and writes their tables into BENCHMARKS.md (between markers per section).
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchLedger } from './ledger-bench.js';
 
@@ -29,26 +29,27 @@ export async function main(argv: string[]): Promise<void> {
   let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
   for (const name of which) {
     const started = new Date().toISOString();
+    const load = `load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the start`;
     let body: string;
     if (name === 'ledger') {
       const cases = Number(values.cases ?? 20000);
       body = await benchLedger({ cases, seed: values.seed ?? 'bench', runs, kinds }, log);
-      body += `\n\nMeasured ${started} on ${machine}. Reproduce: \`npm run bench -- ledger --cases ${cases} --runs ${runs}\`.`;
+      body += `\n\nMeasured ${started} on ${machine}, ${load}. Reproduce: \`npm run bench -- ledger --cases ${cases} --runs ${runs}\`.`;
     } else if (name === 'api') {
       const { benchApi } = await import('./api-bench.js');
       const cases = Number(values.cases ?? 1000);
       body = await benchApi({ cases }, log);
-      body += `\n\nMeasured ${started} on ${machine}. Reproduce: \`npm run bench -- api --cases ${cases}\`.`;
+      body += `\n\nMeasured ${started} on ${machine}, ${load}. Reproduce: \`npm run bench -- api --cases ${cases}\`.`;
     } else if (name === 'dashboard') {
       const { benchDashboard } = await import('./dashboard-bench.js');
       const cases = Number(values.cases ?? 100000);
       body = await benchDashboard({ cases, seed: values.seed ?? 'bench', runs }, log);
-      body += `\n\nMeasured ${started} on ${machine}. Reproduce: \`npm run bench -- dashboard --cases ${cases} --runs ${runs}\`.`;
+      body += `\n\nMeasured ${started} on ${machine}, ${load}. Reproduce: \`npm run bench -- dashboard --cases ${cases} --runs ${runs}\`.`;
     } else {
       const { benchViews } = await import('./views-bench.js');
       const cases = Number(values.cases ?? 100000);
       body = await benchViews({ cases, seed: values.seed ?? 'bench', runs, kinds }, log);
-      body += `\n\nMeasured ${started} on ${machine}. Reproduce: \`npm run bench -- views --cases ${cases} --runs ${runs}\`.`;
+      body += `\n\nMeasured ${started} on ${machine}, ${load}. Reproduce: \`npm run bench -- views --cases ${cases} --runs ${runs}\`.`;
     }
     doc = replaceSection(doc, name, body);
     writeFileSync(path, doc);

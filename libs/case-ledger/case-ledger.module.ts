@@ -5,6 +5,7 @@ import { openEventStore } from '../event-store/open-event-store.js';
 import { CLOCK, ID_GENERATOR, systemClock, type Clock, type IdGenerator } from './application/ports.js';
 import { randomIds } from './application/event-ids.js';
 import { RecordCaseEventHandler } from './application/record-case-event.js';
+import { RecordCaseEventsHandler } from './application/record-case-events.js';
 import { ImportCaseEventsHandler } from './application/import/import-case-events.js';
 import {
   ExportEventsHandler, GetLedgerHeadHandler, GetTimelineHandler, VerifyLedgerHandler,
@@ -42,6 +43,7 @@ export class CaseLedgerModule {
         { provide: ID_GENERATOR, useValue: options.ids ?? randomIds },
         StoreLifecycle,
         RecordCaseEventHandler,
+        RecordCaseEventsHandler,
         ImportCaseEventsHandler,
         ExportEventsHandler,
         GetTimelineHandler,

@@ -47,6 +47,8 @@ export interface LedgerLookup {
   storedEvent(event: PreparedEvent): StoredCaseEvent | undefined;
   /** The case's current stream version (including appends earlier in the same transaction). */
   currentVersion(caseId: string): number;
+  /** An earlier request of this case in the same batch was refused. */
+  refusedEarlier(caseId: string): boolean;
 }
 
 export type Judgement =
@@ -56,7 +58,8 @@ export type Judgement =
 /**
  * 'duplicate' when every event is already stored with the same content; EventIdConflictError when one
  * is stored with different content, or when only some are stored (a retry must be the same request);
- * VersionConflictError when the expected version is not the current one; otherwise 'append'.
+ * VersionConflictError when the expected version is not the current one, or when an earlier request of
+ * the case in the same batch was refused; otherwise 'append'.
  */
 export function judgeRequest(request: PreparedRequest, lookup: LedgerLookup): Judgement {
   const found = request.events.map((e) => lookup.storedEvent(e));
@@ -76,7 +79,10 @@ export function judgeRequest(request: PreparedRequest, lookup: LedgerLookup): Ju
     ]);
   }
   const current = lookup.currentVersion(request.caseId);
-  if (request.expectedVersion !== 'any' && request.expectedVersion !== current) {
+  // A request of a case after a refused one in the same batch was built on it (the batch's requests
+  // of a case follow each other): refused too, even if the version matches (it may match by chance,
+  // another writer having appended as many events as were refused).
+  if (request.expectedVersion !== 'any' && (request.expectedVersion !== current || lookup.refusedEarlier(request.caseId))) {
     throw new VersionConflictError(request.caseId, request.expectedVersion, current);
   }
   return { kind: 'append', currentVersion: current };

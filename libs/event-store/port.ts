@@ -51,8 +51,10 @@ export interface EventStore {
    */
   append(request: AppendRequest): Promise<AppendOutcome>;
   /**
-   * Several appends in one transaction (the importer's fast path): each request is judged on its own
-   * (one failing request does not stop the others) and the outcomes come back in order.
+   * Several appends in one transaction (the importer's and group commit's path): each request is
+   * judged on its own (one failing request does not stop the others, except that a later request of
+   * the same case with an expected version, built on the failing one, is refused as a version
+   * conflict too) and the outcomes come back in order.
    */
   appendMany(requests: AppendRequest[]): Promise<(AppendOutcome | { status: 'error'; error: Error })[]>;
   /** All events of a case, in stream order (ledger order). Empty for an unknown case. */

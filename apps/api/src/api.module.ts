@@ -26,7 +26,6 @@ import { AccessLogController } from './controllers/access-log.controller.js';
 import { AdminController, OpsController } from './controllers/ops.controller.js';
 import { DashboardController, DashboardPageController } from './controllers/dashboard.controller.js';
 import { Metrics } from './observability.js';
-import { GroupCommitAppender } from './group-commit.js';
 import { ProblemFilter } from './problem.filter.js';
 import { RateLimitGuard } from './throttle.guard.js';
 import { API_CONFIG } from './tokens.js';
@@ -100,7 +99,6 @@ export class ApiModule implements NestModule {
         CaseForces,
         AccessPolicy,
         AccessRecorder,
-        GroupCommitAppender,
         Metrics,
         // Order matters: the AccessGuard authenticates, then rate limits apply per token subject.
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -39,9 +39,11 @@ export function readBody(req: ApiRequest, limit: number): Promise<Buffer> {
   });
 }
 
+const decoder = new TextDecoder('utf-8', { fatal: true }); // whole bodies only (no streaming), so one serves every request
+
 function utf8(buf: Buffer): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    return decoder.decode(buf);
   } catch {
     throw new ProblemError(400, 'request.invalid_encoding', 'Bad Request', 'the body must be UTF-8');
   }

@@ -1,14 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type ExpectedVersion } from '../../event-store/port.js';
-import type { StoredCaseEvent } from '../domain/vocabulary.js';
-import { parseEventLine, sameContent } from '../domain/interchange.js';
-import { commandFor } from '../domain/commands.js';
-import { decide, foldCase } from '../domain/decider.js';
-import { EventIdConflictError, VersionConflictError } from '../domain/errors.js';
 import { ID_GENERATOR, type IdGenerator } from './ports.js';
+import { RecordCaseEvents, RecordCaseEventsHandler, type LineToRecord, type RecordResult } from './record-case-events.js';
 
-export interface RecordResult { status: 'appended' | 'duplicate'; events: StoredCaseEvent[]; version: number }
+export type { RecordResult } from './record-case-events.js';
 
 /**
  * Record one case action: an interchange line, received at `receivedAt` (the edge reads the clock,
@@ -24,33 +20,76 @@ export class RecordCaseEvent extends Command<RecordResult> {
   }
 }
 
-/** The one generic command handler: read the stream, fold, decide, append with the expected version. */
+interface Pending extends LineToRecord {
+  resolve(r: RecordResult): void;
+  reject(e: unknown): void;
+}
+
+/** At most this many lines per transaction. */
+const MAX_ROUND = 512;
+
+/**
+ * The single-event command handler, with group commit: the lines that arrive while a transaction
+ * is being written wait and go together into the next one (one transaction, one fsync, for all of
+ * them; one line per case), through the batch handler (`RecordCaseEvents`): read the cases, fold,
+ * judge each line, append. Each caller gets its own line's answer, only once the transaction holding
+ * it has committed. A lone line is a batch of one.
+ */
 @CommandHandler(RecordCaseEvent)
 export class RecordCaseEventHandler implements ICommandHandler<RecordCaseEvent, RecordResult> {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-  ) {}
+  private readonly batch: RecordCaseEventsHandler;
+  private queue: Pending[] = [];
+  private running = false;
 
-  async execute({ line, receivedAt, expectedVersion }: RecordCaseEvent): Promise<RecordResult> {
-    const parsed = parseEventLine(line, { appendedAt: receivedAt, newEventId: () => this.ids.newId() });
-    if (!parsed.ok) throw parsed.error;
-    const event = parsed.event;
-    const caseId = event.metadata.caseId;
-    if (parsed.eventIdGiven) {
-      const [prior] = await this.store.findEvents([event.metadata.eventId]);
-      if (prior) {
-        if (!sameContent(prior, event)) throw new EventIdConflictError(event.metadata.eventId);
-        return { status: 'duplicate', events: [prior], version: await this.store.streamVersion(prior.metadata.caseId) };
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(ID_GENERATOR) ids: IdGenerator,
+  ) {
+    this.batch = new RecordCaseEventsHandler(store, ids);
+  }
+
+  execute({ line, receivedAt, expectedVersion }: RecordCaseEvent): Promise<RecordResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ line, receivedAt, expectedVersion, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        void this.drain();
       }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        // Let the requests whose I/O has just completed join this round (I/O callbacks run before setImmediate's).
+        await new Promise<void>((r) => setImmediate(r));
+        // At most one line per case per round, in arrival order; the others wait for the next round
+        // and are judged on its stored result. (Two lines of one case in a round are judged one on
+        // the other; if the first is refused by the store, the second is refused with it.)
+        const round: Pending[] = [];
+        const rest: Pending[] = [];
+        const cases = new Set<unknown>();
+        for (const p of this.queue) {
+          const caseId = (p.line as { caseId?: unknown } | null)?.caseId;
+          if (round.length < MAX_ROUND && !cases.has(caseId)) {
+            cases.add(caseId);
+            round.push(p);
+          } else rest.push(p);
+        }
+        this.queue = rest;
+        try {
+          const outcomes = await this.batch.execute(new RecordCaseEvents(round));
+          round.forEach((p, i) => {
+            const o = outcomes[i]!;
+            if (o.status === 'rejected') p.reject(o.error);
+            else p.resolve(o);
+          });
+        } catch (e) {
+          for (const p of round) p.reject(e);
+        }
+      }
+    } finally {
+      this.running = false;
     }
-    const state = foldCase(await this.store.readStream(caseId));
-    if (expectedVersion !== 'any' && expectedVersion !== state.version) {
-      throw new VersionConflictError(caseId, expectedVersion, state.version);
-    }
-    const events = decide(commandFor(event), state);
-    const outcome = await this.store.append({ caseId, expectedVersion: state.version, events });
-    const last = outcome.events[outcome.events.length - 1];
-    return { status: outcome.status, events: outcome.events, version: last?.streamVersion ?? state.version };
   }
 }

@@ -589,10 +589,16 @@ function without(state: CaseState, target: HistoryEntry): HistoryEntry[] {
 /** The ledger entry of an event of the case (compared case-insensitively, as UUIDs are). */
 export function findEntry(state: CaseState, eventId: string): HistoryEntry | undefined {
   const id = normalizeEventId(eventId);
+  const last = id.charCodeAt(id.length - 1);
   const items = state.ledgerItems;
   for (let i = 0; i < state.version; i++) {
     const e = items[i]!;
-    if (e.eventId === eventId || normalizeEventId(e.eventId) === id) return e;
+    const x = e.eventId;
+    if (x === eventId) return e;
+    // Cheap rejection before lower-casing: an ASCII last character must already match, up to case.
+    const c = x.charCodeAt(x.length - 1);
+    if (c < 128 && c !== last && (c | 32) !== last) continue;
+    if (normalizeEventId(x) === id) return e;
   }
   return undefined;
 }

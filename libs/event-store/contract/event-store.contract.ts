@@ -287,6 +287,22 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
         expect((await verifyEventStore(store)).ok).toBe(true);
       });
 
+      test('a request after a refused request of the same case is refused too, even if its version matches by chance', async () => {
+        // given a case at version 2, where the caller believes it at version 1
+        const stored = caseHistory('CASE-H', 2);
+        await store.append({ caseId: 'CASE-H', expectedVersion: 0, events: stored });
+        // when a batch appends two events to it built one on the other (expecting 1, then 2)
+        const outcomes = await store.appendMany([
+          { caseId: 'CASE-H', expectedVersion: 1, events: [victimContact('CASE-H')] },
+          { caseId: 'CASE-H', expectedVersion: 2, events: [victimContact('CASE-H')] },
+          { caseId: 'CASE-H', expectedVersion: 'any', events: [stored[1]!] },
+        ]);
+        // then both are refused as version conflicts (the second was built on the first), a retry of a stored one is still a duplicate
+        expect(outcomes.map((o) => o.status)).toEqual(['error', 'error', 'duplicate']);
+        expect((outcomes[1] as { error: Error }).error).toBeInstanceOf(VersionConflictError);
+        expect(await store.readStream('CASE-H')).toHaveLength(2);
+      });
+
       test('an empty batch does nothing', async () => {
         expect(await store.appendMany([])).toEqual([]);
         expect((await store.head()).position).toBe(0);

@@ -83,3 +83,43 @@ export function assertLeafFields(r: LeafFields): void {
 export function headOf(position: number, chain: Buffer): { position: number; hash: string } {
   return { position, hash: chain.toString('hex') };
 }
+
+/** Where the chain stands while a store seals new records: the last position and its chain hash (hex). */
+export interface ChainTip {
+  position: number;
+  chain: string;
+}
+
+let lastSealed = '';
+
+/**
+ * Numbers and hashes one case's new events onto the chain, the same way in every store: positions
+ * follow `tip.position`, stream versions follow `fromVersion`, each record gets its leaf and chain
+ * hash (hex), and `tip` moves to the last one. `each` receives every sealed record in order.
+ */
+export function sealEvents<E extends { body: string }>(
+  tip: ChainTip,
+  caseId: string,
+  fromVersion: number,
+  appendedAt: number,
+  events: readonly E[],
+  each: (event: E, position: number, streamVersion: number, leaf: string, chain: string) => void,
+): void {
+  // A chain this function produced is well formed; one read from storage is checked before use.
+  if (tip.chain !== lastSealed && !HEX64.test(tip.chain)) throw new Error(`the ledger's head record holds no 32-byte chain hash: it was altered; run verify`);
+  let position = tip.position;
+  let version = fromVersion;
+  let chain = tip.chain;
+  for (const e of events) {
+    position++;
+    version++;
+    const fields = { position, caseId, streamVersion: version, appendedAt, body: e.body };
+    assertLeafFields(fields);
+    const leaf = leafHashHex(fields);
+    chain = chainHashHexUnchecked(chain, leaf);
+    each(e, position, version, leaf, chain);
+  }
+  tip.position = position;
+  tip.chain = chain;
+  lastSealed = chain;
+}

@@ -1,7 +1,7 @@
 // The hash-chain format pinned by test vectors computed independently (Python hashlib), and
 // verifyLedger on records held in memory.
 import type { LedgerHead, StoredRecord } from '../port.js';
-import { GENESIS_CHAIN, chainHash, leafHash } from './hash-chain.js';
+import { GENESIS_CHAIN, GENESIS_CHAIN_HEX, chainHash, leafHash, sealEvents } from './hash-chain.js';
 import { verifyLedger } from './verify.js';
 
 // The first line of shared/spec/example-case.ndjson.
@@ -18,6 +18,15 @@ describe('hash chain v1', () => {
     const leaf2 = leafHash({ position: 2, caseId: 'C/1.x_y-z', streamVersion: 7, appendedAt: 0, body: '{"x":"é ✓ 😀"}' });
     expect(leaf2.toString('hex')).toBe('5dd224a4787bc61fbd95a6add1d85b7615fe465df4cc265f7e35b4aa4359c1ce');
     expect(chainHash(chain1, leaf2).toString('hex')).toBe('8c839a540ed8c11cadd4e544cab90153e3a75dbc8bc5bc41e95e8f2dd7f1a82d');
+  });
+
+  test('sealEvents numbers a case\'s new events after the tip and moves the tip to the last chain hash', () => {
+    const tip = { position: 0, chain: GENESIS_CHAIN_HEX };
+    const sealed: [number, number, string, string][] = [];
+    sealEvents(tip, 'MPS-2021-004217', 0, 1614856920000, [{ body: exampleLine }], (_e, position, version, leaf, chain) => sealed.push([position, version, leaf, chain]));
+    expect(sealed).toEqual([[1, 1, '1ec4a8d422b305c23f8bc77cd8349726b007b125e1925b9c0d74e733a7f7f10a', '4b1a4541e1bf3ee7a453551cefd16c3cada2482dc2c2469254a1410bdd540163']]);
+    expect(tip).toEqual({ position: 1, chain: '4b1a4541e1bf3ee7a453551cefd16c3cada2482dc2c2469254a1410bdd540163' });
+    expect(() => sealEvents({ position: 1, chain: 'x' }, 'C', 0, 0, [{ body: '{}' }], () => {})).toThrow(/head record holds no 32-byte chain hash/);
   });
 });
 

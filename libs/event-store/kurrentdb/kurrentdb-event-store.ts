@@ -30,7 +30,7 @@ import type {
 import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
 import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
 import { HeadWaiters } from '../head-waiters.js';
-import { GENESIS_CHAIN_HEX, assertLeafFields, chainHashHex, leafHashHex } from '../integrity/hash-chain.js';
+import { GENESIS_CHAIN_HEX, sealEvents, type ChainTip } from '../integrity/hash-chain.js';
 
 export const COMMIT_EVENT_TYPE = 'LedgerCommit';
 export const RESERVATION_EVENT_TYPE = 'LedgerEventId';
@@ -306,39 +306,34 @@ export class KurrentDbEventStore implements EventStore {
         throw e;
       }
       const { storedByKey, versionOf } = found;
+      const refused = new Set<string>();
       const lookup = {
         storedEvent: (e: PreparedEvent) => storedByKey.get(e.keyHex),
         currentVersion: (caseId: string) => versionOf.get(caseId) ?? 0,
+        refusedEarlier: (caseId: string) => refused.has(caseId),
       };
       const appendedAt = Date.now();
-      let position = tip.position;
-      let chain = tip.chain;
+      const sealed: ChainTip = { position: tip.position, chain: tip.chain };
       const segments: CommitSegment[] = [];
       const outcomes = requests.map((request): Outcome => {
         let judged;
         try {
           judged = judgeRequest(request, lookup);
         } catch (e) {
-          if (e instanceof DomainError) return { status: 'error', error: e };
-          throw e;
+          if (!(e instanceof DomainError)) throw e;
+          refused.add(request.caseId);
+          return { status: 'error', error: e };
         }
         if (judged.kind === 'duplicate') return { status: 'duplicate', events: judged.events };
         const events: StoredCaseEvent[] = [];
         const segment: CommitSegment = { caseId: request.caseId, events: [] };
-        let version = judged.currentVersion;
-        for (const e of request.events) {
-          position++;
-          version++;
-          const fields = { position, caseId: request.caseId, streamVersion: version, appendedAt, body: e.body };
-          assertLeafFields(fields);
-          const leaf = leafHashHex(fields);
-          chain = chainHashHex(chain, leaf);
+        sealEvents(sealed, request.caseId, judged.currentVersion, appendedAt, request.events, (e, position, version, leaf, chain) => {
           segment.events.push({ position, streamVersion: version, id: uuidOfKey(e.keyHex), type: e.event.type, body: e.body, leaf, chain });
           const stored = storedFromLine(e.line, position, version);
           storedByKey.set(e.keyHex, stored);
           events.push(stored);
-        }
-        versionOf.set(request.caseId, version);
+        });
+        versionOf.set(request.caseId, judged.currentVersion + request.events.length);
         if (segment.events.length) {
           const last = segments[segments.length - 1];
           if (last && last.caseId === segment.caseId) last.events.push(...segment.events);
@@ -346,10 +341,10 @@ export class KurrentDbEventStore implements EventStore {
         }
         return { status: 'appended', events };
       });
-      if (position === tip.position) return outcomes;
+      if (sealed.position === tip.position) return outcomes;
 
       const record: CommitRecord = {
-        format: COMMIT_FORMAT, from: tip.position + 1, to: position, previousChain: tip.chain, chain, appendedAt, segments,
+        format: COMMIT_FORMAT, from: tip.position + 1, to: sealed.position, previousChain: tip.chain, chain: sealed.chain, appendedAt, segments,
       };
       let revision: bigint;
       try {

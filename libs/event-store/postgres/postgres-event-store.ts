@@ -12,7 +12,7 @@ import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
 import { judgeRequest, prepareRequest, type Judgement, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
 import { HeadWaiters } from '../head-waiters.js';
 import { PackedRecord, packedPage } from '../packed-records.js';
-import { assertLeafFields, chainHashHexUnchecked, leafHashHex } from '../integrity/hash-chain.js';
+import { sealEvents, type ChainTip } from '../integrity/hash-chain.js';
 import { pgliteSql, pgPoolSql, type PGliteLike, type Sql, type SqlRunner } from './sql.js';
 
 export const POSTGRES_SCHEMA_VERSION = 1;
@@ -259,14 +259,23 @@ export class PostgresEventStore implements EventStore {
       if (r.kind === 'k') storedByKey.set(r.k, decodeBody(r.body!, Number(r.position), r.stream_version!));
       else versionOf.set(r.k, r.stream_version ?? 0);
     }
+    const refused = new Set<string>();
     const lookup = {
       storedEvent: (e: PreparedEvent) => storedByKey.get(e.keyHex),
       currentVersion: (caseId: string) => versionOf.get(caseId) ?? 0,
+      refusedEarlier: (caseId: string) => refused.has(caseId),
     };
     const built = this.build(
       prepared,
       start,
-      (request) => judgeRequest(request, lookup),
+      (request) => {
+        try {
+          return judgeRequest(request, lookup);
+        } catch (e) {
+          refused.add(request.caseId);
+          throw e;
+        }
+      },
       (request, events) => {
         // later requests of this batch see this one's events
         request.events.forEach((e, i) => storedByKey.set(e.keyHex, events[i]!));
@@ -286,7 +295,7 @@ export class PostgresEventStore implements EventStore {
     judge: (request: PreparedRequest) => Judgement,
     onAppended?: (request: PreparedRequest, events: StoredCaseEvent[]) => void,
   ) {
-    let { position, chain } = start;
+    const tip: ChainTip = { ...start };
     const appendedAt = Date.now();
     const cols = { p: [] as number[], v: [] as number[], c: [] as string[], k: [] as string[], b: [] as string[], l: [] as string[], h: [] as string[] };
     const outcomes = prepared.map((request): Outcome => {
@@ -300,14 +309,7 @@ export class PostgresEventStore implements EventStore {
       }
       if (judged.kind === 'duplicate') return { status: 'duplicate', events: judged.events };
       const events: StoredCaseEvent[] = [];
-      let version = judged.currentVersion;
-      for (const e of request.events) {
-        position++;
-        version++;
-        const fields = { position, caseId: request.caseId, streamVersion: version, appendedAt, body: e.body };
-        assertLeafFields(fields);
-        const leaf = leafHashHex(fields);
-        chain = chainHashHexUnchecked(chain, leaf);
+      sealEvents(tip, request.caseId, judged.currentVersion, appendedAt, request.events, (e, position, version, leaf, chain) => {
         cols.p.push(position);
         cols.v.push(version);
         cols.c.push(request.caseId);
@@ -316,11 +318,11 @@ export class PostgresEventStore implements EventStore {
         cols.l.push(leaf);
         cols.h.push(chain);
         events.push(storedFromLine(e.line, position, version));
-      }
+      });
       onAppended?.(request, events);
       return { status: 'appended', events };
     });
-    return { outcomes, position, chain, appendedAt, cols };
+    return { outcomes, position: tip.position, chain: tip.chain, appendedAt, cols };
   }
 
   /**

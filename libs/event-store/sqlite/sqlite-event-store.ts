@@ -1,5 +1,7 @@
-// The embedded event store: one SQLite file (better-sqlite3), WAL with synchronous=FULL, every write in
-// one BEGIN IMMEDIATE transaction that re-reads the ledger head, so several processes may share the file.
+// The embedded event store: one SQLite file (better-sqlite3), WAL with synchronous=FULL. Reads on this
+// thread's connection; writes judged and sealed here from a read snapshot and written by a worker thread
+// (sqlite-writer.ts) in one BEGIN IMMEDIATE transaction that first checks the ledger head has not moved,
+// so several processes may share the file.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,7 +14,8 @@ import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
 import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
 import { HeadWaiters } from '../head-waiters.js';
 import { PackedRecord, packedPage } from '../packed-records.js';
-import { assertLeafFields, chainHashHexUnchecked, leafHashHex } from '../integrity/hash-chain.js';
+import { sealEvents, type ChainTip } from '../integrity/hash-chain.js';
+import { SqliteWriter, type WriteBatch } from './sqlite-writer.js';
 
 export const SQLITE_SCHEMA_VERSION = 1;
 export const SQLITE_FILE_NAME = 'ledger.sqlite';
@@ -53,8 +56,8 @@ INSERT OR IGNORE INTO ledger_head (id, position, chain) VALUES (1, 0, zeroblob(3
 
 interface EventRow { position: number; stream_version: number; body: string }
 
-/** Thrown inside the optimistic write pass to roll it back (see `write`). */
-class KeyCollision extends Error {}
+/** Judging again after another process appended, or after an eventId turned out to be stored: at most this often. */
+const MAX_ATTEMPTS = 50;
 
 /** A column value as bytes, whatever was stored (verify then reports the mismatch). */
 function asBuffer(v: unknown): Buffer {
@@ -68,11 +71,6 @@ function prepareOptional(db: Database.Database, sql: string): Database.Statement
   } catch {
     return undefined;
   }
-}
-
-function isEventKeyViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_key/.test(e.message ?? '');
 }
 
 /** Same-process stores on the same file wake each other at once (other processes: polling). */
@@ -92,10 +90,8 @@ export class SqliteEventStore implements EventStore {
   private readonly st: {
     head: Database.Statement<[], { position: number; chain: Buffer }>;
     headPosition: Database.Statement<[], number>;
-    setHead: Database.Statement<[number, string]>;
     version: Database.Statement<[string], number>;
     byKey: Database.Statement<[string], EventRow>;
-    insert: Database.Statement<[number, string, number, string, number, string, string, string]>;
     stream: Database.Statement<[string], EventRow>;
     all: Database.Statement<[number, number], EventRow>;
     records: Database.Statement<[number, number], unknown[]>;
@@ -103,10 +99,13 @@ export class SqliteEventStore implements EventStore {
     recordHashes: Database.Statement<[number, number], unknown[]> | undefined;
     count: Database.Statement<[], number>;
   };
-  private readonly writeTx: Database.Transaction<(requests: (PreparedRequest | Error)[], optimistic: boolean) => {
+  private readonly judgeTx: Database.Transaction<(requests: (PreparedRequest | Error)[], optimistic: boolean) => {
     outcomes: (AppendOutcome | { status: 'error'; error: Error })[];
-    head: { position: number };
+    batch: WriteBatch | undefined;
   }>;
+  private readonly writer: SqliteWriter;
+  /** The batch being judged and written (batches of this store go one at a time). */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(options: SqliteEventStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -145,16 +144,10 @@ export class SqliteEventStore implements EventStore {
     this.st = {
       head: db.prepare('SELECT position, chain FROM ledger_head WHERE id = 1'),
       headPosition: db.prepare<[], number>('SELECT position FROM ledger_head WHERE id = 1').pluck(),
-      setHead: db.prepare('UPDATE ledger_head SET position = ?, chain = unhex(?) WHERE id = 1'),
       version: db.prepare<[string], number>(
         'SELECT stream_version FROM events WHERE case_id = ? ORDER BY stream_version DESC LIMIT 1',
       ).pluck(),
       byKey: db.prepare('SELECT position, stream_version, body FROM events WHERE event_key = unhex(?)'),
-      // Hashes and key go in as hex and are decoded by SQLite: binding a Buffer costs more than that.
-      insert: db.prepare(
-        'INSERT INTO events (position, case_id, stream_version, event_key, appended_at, body, leaf, chain) ' +
-          'VALUES (?, ?, ?, unhex(?), ?, ?, unhex(?), unhex(?))',
-      ),
       stream: db.prepare('SELECT position, stream_version, body FROM events WHERE case_id = ? ORDER BY stream_version'),
       all: db.prepare('SELECT position, stream_version, body FROM events WHERE position >= ? ORDER BY position LIMIT ?'),
       records: db.prepare<[number, number], unknown[]>(
@@ -173,7 +166,8 @@ export class SqliteEventStore implements EventStore {
       ),
       count: db.prepare<[], number>('SELECT count(*) FROM events').pluck(),
     };
-    this.writeTx = db.transaction((requests: (PreparedRequest | Error)[], optimistic: boolean) => this.write(requests, optimistic));
+    this.judgeTx = db.transaction((requests: (PreparedRequest | Error)[], optimistic: boolean) => this.judge(requests, optimistic));
+    this.writer = new SqliteWriter({ file: this.file, busyTimeoutMs: busy });
 
     this.waiters = new HeadWaiters(async () => this.st.headPosition.get() ?? 0, options.pollIntervalMs ?? 50);
     let peers = sameFile.get(this.file);
@@ -196,40 +190,51 @@ export class SqliteEventStore implements EventStore {
         return e as Error;
       }
     });
-    let result;
-    try {
-      result = this.writeTx.immediate(prepared, true);
-    } catch (e) {
-      // An eventId already stored: the optimistic pass did not look it up. Rolled back; judge again, looking up every eventId.
-      if (!(e instanceof KeyCollision)) throw e;
-      result = this.writeTx.immediate(prepared, false);
-    }
-    const { outcomes, head } = result;
-    for (const w of sameFile.get(this.file) ?? []) w.notify(head.position);
-    return outcomes;
+    // One batch at a time: each is judged from a snapshot that holds every batch before it.
+    const done = this.writing.then(() => this.write(prepared));
+    this.writing = done.then(() => {}, () => {});
+    return done;
   }
 
   /**
-   * Runs inside BEGIN IMMEDIATE: the write lock is ours, so the head cannot move under us. The head is
-   * read here, inside the transaction, never carried over from an earlier one: another process (or
-   * another connection of this one) may have appended since.
+   * Judges and seals the batch from a read snapshot (head, versions, eventIds), then has the writer
+   * insert it, which it does only if the head is still the one the batch was sealed after. If another
+   * process appended meanwhile (stale) the batch is judged again from a fresh snapshot.
    *
-   * Optimistic pass: eventIds are not looked up one by one before inserting (the UNIQUE index on
-   * event_key looks each up anyway as it inserts). An eventId already stored makes its INSERT fail:
-   * the whole transaction is rolled back (KeyCollision) and run again with every eventId looked up.
-   * A request whose expected version does not match is looked up at once, since a retry of stored
-   * events (stale version) is a 'duplicate', not a version conflict. Same outcomes either way.
+   * Optimistic pass: eventIds are not looked up one by one (the UNIQUE index on event_key looks each
+   * up anyway as it inserts). An eventId already stored makes the writer's INSERT fail, which rolls
+   * the whole transaction back: the batch is judged again with every eventId looked up. A request
+   * whose expected version does not match is looked up at once, since a retry of stored events
+   * (stale version) is a 'duplicate', not a version conflict. Same outcomes either way.
    */
-  private write(requests: (PreparedRequest | Error)[], optimistic: boolean) {
+  private async write(prepared: (PreparedRequest | Error)[]): Promise<(AppendOutcome | { status: 'error'; error: Error })[]> {
+    let optimistic = true;
+    for (let attempt = 1; ; attempt++) {
+      const built = this.judgeTx.deferred(prepared, optimistic);
+      if (!built.batch) return built.outcomes; // nothing to write (duplicates and refusals only)
+      const reply = await this.writer.write(built.batch);
+      if ('ok' in reply) {
+        for (const w of sameFile.get(this.file) ?? []) w.notify(built.batch.to.position);
+        return built.outcomes;
+      }
+      if ('keyViolation' in reply) optimistic = false;
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`the ledger kept changing under this append (${MAX_ATTEMPTS} attempts); nothing was written, try again`);
+    }
+  }
+
+  /** The outcome of each request and, if any appends, the sealed rows: judged inside one read transaction (a snapshot). */
+  private judge(requests: (PreparedRequest | Error)[], optimistic: boolean) {
     const st = this.st;
     const row = st.head.get()!;
-    let position = row.position;
-    let chain = Buffer.isBuffer(row.chain) ? row.chain.toString('hex') : '';
-    if (chain.length !== 64) throw new Error(`the ledger's head record holds no 32-byte chain hash: it was altered; run verify`);
+    const tip: ChainTip = { position: row.position, chain: Buffer.isBuffer(row.chain) ? row.chain.toString('hex') : '' };
+    const from = { ...tip };
     const appendedAt = Date.now();
+    const batch: WriteBatch = { from, to: tip, appendedAt, p: [], c: [], v: [], k: [], b: [], l: [], h: [] };
     const pendingByKey = new Map<string, StoredCaseEvent>();
     const pendingVersion = new Map<string, number>();
     const currentVersion = (caseId: string): number => pendingVersion.get(caseId) ?? st.version.get(caseId) ?? 0;
+    const refused = new Set<string>();
+    const refusedEarlier = (caseId: string) => refused.has(caseId);
     const lookup = {
       storedEvent: (e: PreparedEvent): StoredCaseEvent | undefined => {
         const pending = pendingByKey.get(e.keyHex);
@@ -238,8 +243,9 @@ export class SqliteEventStore implements EventStore {
         return r ? decodeBody(r.body, r.position, r.stream_version) : undefined;
       },
       currentVersion,
+      refusedEarlier,
     };
-    const optimisticLookup = { storedEvent: (e: PreparedEvent) => pendingByKey.get(e.keyHex), currentVersion };
+    const optimisticLookup = { storedEvent: (e: PreparedEvent) => pendingByKey.get(e.keyHex), currentVersion, refusedEarlier };
 
     const outcomes = requests.map((request): AppendOutcome | { status: 'error'; error: Error } => {
       if (request instanceof Error) return { status: 'error', error: request };
@@ -252,34 +258,28 @@ export class SqliteEventStore implements EventStore {
           else throw e;
         }
       } catch (e) {
-        if (e instanceof DomainError) return { status: 'error', error: e };
-        throw e;
+        if (!(e instanceof DomainError)) throw e;
+        refused.add(request.caseId);
+        return { status: 'error', error: e };
       }
       if (judged.kind === 'duplicate') return { status: 'duplicate', events: judged.events };
       const events: StoredCaseEvent[] = [];
-      let version = judged.currentVersion;
-      for (const e of request.events) {
-        position++;
-        version++;
-        const fields = { position, caseId: request.caseId, streamVersion: version, appendedAt, body: e.body };
-        assertLeafFields(fields);
-        const leaf = leafHashHex(fields);
-        chain = chainHashHexUnchecked(chain, leaf);
-        try {
-          st.insert.run(position, request.caseId, version, e.keyHex, appendedAt, e.body, leaf, chain);
-        } catch (error) {
-          if (optimistic && isEventKeyViolation(error)) throw new KeyCollision();
-          throw error;
-        }
+      sealEvents(tip, request.caseId, judged.currentVersion, appendedAt, request.events, (e, position, version, leaf, chain) => {
+        batch.p.push(position);
+        batch.c.push(request.caseId);
+        batch.v.push(version);
+        batch.k.push(e.keyHex);
+        batch.b.push(e.body);
+        batch.l.push(leaf);
+        batch.h.push(chain);
         const stored = storedFromLine(e.line, position, version);
         pendingByKey.set(e.keyHex, stored);
         events.push(stored);
-      }
-      pendingVersion.set(request.caseId, version);
+      });
+      pendingVersion.set(request.caseId, judged.currentVersion + request.events.length);
       return { status: 'appended', events };
     });
-    if (position !== row.position) st.setHead.run(position, chain);
-    return { outcomes, head: { position } };
+    return { outcomes, batch: batch.p.length ? batch : undefined };
   }
 
   async readStream(caseId: string): Promise<StoredCaseEvent[]> {
@@ -394,6 +394,8 @@ export class SqliteEventStore implements EventStore {
     const peers = sameFile.get(this.file);
     peers?.delete(this.waiters);
     if (peers && peers.size === 0) sameFile.delete(this.file);
+    await this.writing;
+    await this.writer.close();
     this.db.close();
   }
 }

@@ -7,13 +7,23 @@ import type { ApiConfig } from '../config.js';
 import { localKeys } from './local-keys.js';
 import { FORCE_ROLES, ROLES, type Principal, type Role } from './roles.js';
 import { ProblemError } from '../problem.js';
+import { LruMap } from '../../../../libs/common/lru-map.js';
 
 type KeySource = KeyObject | ReturnType<typeof createRemoteJWKSet>;
 const ALGORITHMS = ['RS256', 'ES256'];
 
 const unauthorized = (detail: string) => new ProblemError(401, 'auth.invalid_token', 'Unauthorized', detail);
 
+/** A token whose signature and claims verified, and until when that stands. */
+interface Verified { principal: Principal; until: number; from: number }
+/** Verified tokens kept (an ES256 check costs about as much as the rest of an append request). */
+const CACHE_SIZE = 10000;
+/** A verified token is checked again after at most this long, so a key withdrawn from the JWKS stops working soon. */
+const RECHECK_MS = 60_000;
+const CLOCK_TOLERANCE_S = 5;
+
 export class TokenVerifier {
+  private readonly verified = new LruMap<string, Verified>(CACHE_SIZE);
   private constructor(private readonly key: KeySource, private readonly config: Pick<ApiConfig, 'issuer' | 'audience'>) {}
 
   static async create(config: ApiConfig): Promise<TokenVerifier> {
@@ -32,14 +42,23 @@ export class TokenVerifier {
     if (!authorization) throw new ProblemError(401, 'auth.missing_token', 'Unauthorized', 'an Authorization: Bearer <token> header is required');
     const m = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
     if (!m) throw unauthorized('the Authorization header must be "Bearer <JWT>"');
+    const token = m[1]!;
+    // The very same token verified a moment ago: its signature cannot have changed; only time can end it.
+    const now = Date.now();
+    const hit = this.verified.get(token);
+    if (hit && now < hit.until && now >= hit.from) return hit.principal;
+    return this.check(token);
+  }
+
+  private async check(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(m[1]!, this.key as KeyObject, {
+      ({ payload } = await jwtVerify(token, this.key as KeyObject, {
         algorithms: ALGORITHMS,
         issuer: this.config.issuer,
         audience: this.config.audience,
         requiredClaims: ['exp', 'sub'],
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE_S,
       }));
     } catch (e) {
       throw unauthorized(reason(e));
@@ -51,7 +70,13 @@ export class TokenVerifier {
     if (FORCE_ROLES.includes(role as Role) && force === undefined) throw unauthorized(`a ${role} token must carry a force claim`);
     const sub = payload.sub!;
     if (sub.trim() === '' || sub.length > 256) throw unauthorized('the token\'s sub claim must be a non-empty string');
-    return { sub, role: role as Role, force: (force as string | undefined) ?? null };
+    const principal: Principal = { sub, role: role as Role, force: (force as string | undefined) ?? null };
+    // Valid (as jwtVerify judged it, with its tolerance) until exp, and from nbf; re-verified after RECHECK_MS anyway.
+    const checkedAt = Date.now();
+    const until = Math.min((payload.exp! + CLOCK_TOLERANCE_S) * 1000, checkedAt + RECHECK_MS);
+    const from = typeof payload.nbf === 'number' ? (payload.nbf - CLOCK_TOLERANCE_S) * 1000 : Number.NEGATIVE_INFINITY;
+    this.verified.remember(token, { principal, until, from });
+    return principal;
   }
 }
 

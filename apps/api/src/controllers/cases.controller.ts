@@ -14,7 +14,6 @@ import { problemOf } from '../problem.filter.js';
 import { ProblemError } from '../problem.js';
 import { asOfParam, expectedVersionOf, queryOf } from '../request-params.js';
 import { writeLines } from './ndjson.js';
-import { GroupCommitAppender } from '../group-commit.js';
 
 const PURPOSE_HEADER = { name: 'X-Purpose', required: true, description: 'Why the case-level data is read; recorded in the access log.' };
 const RETRIES = 3;
@@ -31,17 +30,18 @@ export class CasesController {
     private readonly policy: AccessPolicy,
     private readonly recorder: AccessRecorder,
     private readonly metrics: Metrics,
-    private readonly appender: GroupCommitAppender,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Appends one line; without an expected version, a lost race is retried (the caller asked for no particular version). */
-  private async append(line: unknown, expected: number | 'any', grouped = false): Promise<RecordResult> {
+  /**
+   * Appends one line through the command handler, which commits the lines that arrive together in one
+   * transaction (group commit); without an expected version, a lost race is retried (the caller asked
+   * for no particular version).
+   */
+  private async append(line: unknown, expected: number | 'any'): Promise<RecordResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const r = grouped
-          ? await this.appender.record(line, this.clock.now(), expected)
-          : await this.commands.execute(new RecordCaseEvent(line, this.clock.now(), expected));
+        const r = await this.commands.execute(new RecordCaseEvent(line, this.clock.now(), expected));
         const first = r.events[0];
         if (r.status === 'appended' && first?.type === 'CaseReported') this.policy.reported(first.metadata.caseId, first.data.force);
         this.metrics.appends.inc({ outcome: r.status }, r.status === 'appended' ? r.events.length : 1);
@@ -77,7 +77,7 @@ export class CasesController {
         throw new ProblemError(400, 'request.case_mismatch', 'Bad Request', 'the line\'s caseId is not the case of the path', { field: 'caseId' });
       }
     }
-    const r = await this.append(line, expected, true);
+    const r = await this.append(line, expected);
     res.status(r.status === 'appended' ? 201 : 200);
     res.setHeader('ETag', `"${r.version}"`);
     res.setHeader('Content-Type', 'application/json');
@@ -97,7 +97,7 @@ export class CasesController {
     const results: Record<string, unknown>[] = [];
     const pending: Promise<void>[] = [];
     // Cases this batch reports (authorised): later lines of the batch may append to them. Lines go to
-    // the group-commit appender together, which keeps each case's lines in order.
+    // the command handler together, which commits them in arrival order (so each case's lines in order).
     const reportedHere = new Set<string>();
     const rejected = (lineNo: number, e: unknown): Record<string, unknown> => {
       const p = problemOf(e);
@@ -121,7 +121,7 @@ export class CasesController {
         const caseId = typeof l?.caseId === 'string' ? l.caseId : '';
         if (req.reach !== 'all' && !reportedHere.has(caseId)) await this.policy.authorizeAppend(principal, caseId, line);
         if (l?.type === 'CaseReported' && caseId) reportedHere.add(caseId);
-        pending.push(this.append(line, 'any', true).then(
+        pending.push(this.append(line, 'any').then(
           (r) => { results[slot] = { line: lineNo, ...summary(r) }; },
           (e) => { results[slot] = rejected(lineNo, e); },
         ));

@@ -1,10 +1,9 @@
-import type { EventStore, AppendRequest } from '../../../event-store/port.js';
+import type { EventStore } from '../../../event-store/port.js';
 import type { CaseEvent } from '../../domain/vocabulary.js';
-import { DomainError, VersionConflictError } from '../../domain/errors.js';
-import { parseEventLine, sameContent, normalizeEventId } from '../../domain/interchange.js';
-import { findEntry, foldCase, evolve, validateAppend, type CaseState } from '../../domain/decider.js';
+import { VersionConflictError } from '../../domain/errors.js';
+import { parseEventLine } from '../../domain/interchange.js';
 import { contentEventId } from '../event-ids.js';
-import { LruMap } from '../../../common/lru-map.js';
+import { CachedCaseStates, FreshCaseStates, recordEvents, type EventToRecord, type RecordOutcome } from '../record-case-events.js';
 
 export interface ImportReport { appended: number; duplicates: number; rejected: number }
 
@@ -21,43 +20,61 @@ export interface ImportOptions {
   cacheSize?: number;
 }
 
-interface Candidate { line: number; event: CaseEvent; key: string }
+interface Candidate extends EventToRecord { line: number }
+interface Chunk { candidates: Candidate[]; lines: number; bytes: number }
 const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
+/** Lines parsed between two turns of the event loop while a chunk is being written (lets its I/O progress). */
+const PARSE_SLICE = 256;
 
 /**
- * Appends an NDJSON stream of interchange lines. Lines are parsed and judged one by one against
- * their case's history (validation, idempotency by eventId, order rules), then the accepted ones of a
- * chunk are appended in one transaction with each case's expected version, so a crash loses at most
- * the chunk in flight, which was never acknowledged; re-running the same input counts what is
- * already stored as duplicates.
+ * Appends an NDJSON stream of interchange lines. Lines are parsed and validated one by one, then each
+ * chunk goes through the ledger's one write path (`recordEvents`): every line judged against its
+ * case's history as the lines before it leave it (idempotency by eventId, order rules), the accepted
+ * ones appended in one transaction with each case's expected version. A crash loses at most the chunk
+ * in flight, which was never acknowledged; re-running the same input counts what is already stored as
+ * duplicates. Case states are kept between chunks. While a chunk is being written (PostgreSQL: on the
+ * server), the next one is read and parsed.
  */
 export class CaseImporter {
-  private readonly cache: LruMap<string, CaseState>;
+  private readonly states: CachedCaseStates;
   /** How many identical id-less lines came before, for content-derived eventIds. */
   private readonly ordinals = new Map<string, number>();
   private readonly report: ImportReport = { appended: 0, duplicates: 0, rejected: 0 };
 
   constructor(private readonly store: EventStore, private readonly options: ImportOptions) {
-    this.cache = new LruMap(options.cacheSize ?? 20000);
+    this.states = new CachedCaseStates(store, options.cacheSize ?? 20000);
   }
 
   async run(lines: AsyncIterable<string>): Promise<ImportReport> {
     const chunkSize = this.options.chunkSize ?? 5000;
-    let chunk: { line: number; text: string }[] = [];
+    let candidates: Candidate[] = [];
+    let inChunk = 0;
     let lineNo = 0;
     let bytes = 0;
+    let appendedAt = this.options.now();
+    let writing: Promise<void> | undefined; // the chunk being written, then reported
+    const submit = async (chunk: Chunk): Promise<void> => {
+      const previous = writing;
+      if (previous) await previous; // chunks commit in input order, one at a time
+      writing = this.write(chunk);
+      writing.catch(() => {}); // handled where it is awaited (next chunk or the end), not an unhandled rejection meanwhile
+    };
     for await (const text of lines) {
       lineNo++;
       bytes += Buffer.byteLength(text) + 1;
-      chunk.push({ line: lineNo, text });
-      if (chunk.length >= chunkSize) {
-        await this.processChunk(chunk);
-        chunk = [];
-        this.options.onProgress?.({ lines: lineNo, bytes, report: this.report });
+      inChunk++;
+      this.parse(lineNo, text, appendedAt, candidates);
+      if (inChunk >= chunkSize) {
+        await submit({ candidates, lines: lineNo, bytes });
+        candidates = [];
+        inChunk = 0;
+        appendedAt = this.options.now();
+      } else if (writing && inChunk % PARSE_SLICE === 0) {
+        await new Promise<void>((r) => setImmediate(r));
       }
     }
-    if (chunk.length) await this.processChunk(chunk);
-    this.options.onProgress?.({ lines: lineNo, bytes, report: this.report });
+    await submit({ candidates, lines: lineNo, bytes });
+    await writing;
     return { ...this.report };
   }
 
@@ -66,120 +83,59 @@ export class CaseImporter {
     this.options.onRejected(line, message);
   }
 
-  private async processChunk(chunk: { line: number; text: string }[]): Promise<void> {
-    const appendedAt = this.options.now();
-    // 1. Parse and validate each line on its own.
-    const parsed: Candidate[] = [];
-    for (const { line, text } of chunk) {
-      if (text.trim() === '') continue; // blank lines carry nothing (decision: skipped, not counted)
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        this.reject(line, `invalid JSON: ${(e as Error).message}`);
-        continue;
-      }
-      const result = parseEventLine(value, { appendedAt, newEventId: () => PLACEHOLDER_ID });
-      if (!result.ok) {
-        this.reject(line, result.error.message);
-        continue;
-      }
-      const event = result.event;
-      if (!result.eventIdGiven) event.metadata.eventId = this.derivedId(event);
-      parsed.push({ line, event, key: normalizeEventId(event.metadata.eventId) });
+  /** Parses and validates one line on its own: a candidate, or a refusal reported at once. */
+  private parse(line: number, text: string, appendedAt: number, out: Candidate[]): void {
+    if (text.trim() === '') return; // blank lines carry nothing (decision: skipped, not counted)
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      this.reject(line, `invalid JSON: ${(e as Error).message}`);
+      return;
     }
-
-    // 2. Bring the cases' states into memory, then judge each line against its case, in order.
-    //    Idempotency without a look-up per line: a case's state knows every eventId the case holds
-    //    (lines accepted earlier in this chunk included), so only ids it already knows are fetched to
-    //    compare content; an id stored in ANOTHER case is caught by the store's unique index and
-    //    comes back from appendMany as an EventIdConflictError.
-    await this.loadStates(parsed.map((p) => p.event.metadata.caseId));
-    const requests: AppendRequest[] = [];
-    const accepted: Candidate[] = [];
-    const known: Candidate[] = [];
-    const inChunk = new Map<string, CaseEvent>();
-    for (const c of parsed) {
-      const caseId = c.event.metadata.caseId;
-      const state = this.state(caseId);
-      if (findEntry(state, c.event.metadata.eventId)) {
-        known.push(c);
-        continue;
-      }
-      try {
-        validateAppend(state, c.event);
-      } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-        this.reject(c.line, e.message);
-        continue;
-      }
-      requests.push({ caseId, expectedVersion: state.version, events: [c.event] });
-      accepted.push(c);
-      inChunk.set(c.key, c.event);
-      this.remember(caseId, evolve(state, c.event));
+    const result = parseEventLine(value, { appendedAt, newEventId: () => PLACEHOLDER_ID });
+    if (!result.ok) {
+      this.reject(line, result.error.message);
+      return;
     }
-
-    // 3. Lines whose eventId the case already holds: a duplicate when the content is the same.
-    if (known.length) {
-      const stored = new Map<string, CaseEvent>();
-      for (const e of await this.store.findEvents(known.filter((c) => !inChunk.has(c.key)).map((c) => c.event.metadata.eventId))) {
-        stored.set(normalizeEventId(e.metadata.eventId), e);
-      }
-      for (const c of known) {
-        const prior = inChunk.get(c.key) ?? stored.get(c.key);
-        if (prior && sameContent(prior, c.event)) this.report.duplicates++;
-        else this.reject(c.line, `eventId ${c.event.metadata.eventId} is already stored with a different caseId, type, occurredAt or data`);
-      }
-    }
-
-    // 4. One transaction for the chunk; each request is still judged on its own by the store.
-    if (!requests.length) return;
-    const outcomes = await this.store.appendMany(requests);
-    const retry: Candidate[] = [];
-    const stale = new Set<string>();
-    outcomes.forEach((o, i) => {
-      const c = accepted[i]!;
-      if (o.status === 'appended') this.report.appended++;
-      else if (o.status === 'duplicate') this.report.duplicates++;
-      else if (o.error instanceof VersionConflictError) {
-        // Another writer appended to this case meanwhile: judge the line again on the fresh history.
-        stale.add(c.event.metadata.caseId);
-        retry.push(c);
-      } else if (o.error instanceof DomainError) {
-        stale.add(c.event.metadata.caseId);
-        this.reject(c.line, o.error.message);
-      } else throw o.error;
-    });
-    for (const caseId of stale) this.cache.delete(caseId);
-    for (const c of retry) await this.appendOne(c);
+    const event = result.event;
+    if (!result.eventIdGiven) event.metadata.eventId = this.derivedId(event);
+    out.push({ line, event, eventIdGiven: result.eventIdGiven, expectedVersion: 'any' });
   }
 
-  /** The slow path after a concurrent write: read the case afresh, judge, append; retry a few times. */
+  /** One chunk through the write path, then its report; lines that lost a race with another writer are judged again. */
+  private async write(chunk: Chunk): Promise<void> {
+    if (chunk.candidates.length) {
+      const outcomes = await recordEvents(this.store, this.states, chunk.candidates);
+      const retry: Candidate[] = [];
+      outcomes.forEach((o, i) => {
+        const c = chunk.candidates[i]!;
+        // Another writer appended to this case meanwhile (the line itself expected no version): judge it again on the fresh history.
+        if (o.status === 'rejected' && o.error instanceof VersionConflictError) retry.push(c);
+        else this.count(c, o);
+      });
+      for (const c of retry) await this.appendOne(c);
+    }
+    this.options.onProgress?.({ lines: chunk.lines, bytes: chunk.bytes, report: this.report });
+  }
+
+  private count(c: Candidate, o: RecordOutcome): void {
+    if (o.status === 'rejected') this.reject(c.line, o.error.message);
+    else if (o.status === 'appended') this.report.appended++;
+    else this.report.duplicates++;
+  }
+
+  /** The slow path after a concurrent write: the case read afresh, judged, appended; a few attempts. */
   private async appendOne(c: Candidate): Promise<void> {
     const caseId = c.event.metadata.caseId;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const [prior] = await this.store.findEvents([c.event.metadata.eventId]);
-      if (prior) {
-        if (sameContent(prior, c.event)) this.report.duplicates++;
-        else this.reject(c.line, `eventId ${c.event.metadata.eventId} is already stored with a different caseId, type, occurredAt or data`);
-        return;
-      }
-      const state = foldCase(await this.store.readStream(caseId));
-      try {
-        validateAppend(state, c.event);
-        const outcome = await this.store.append({ caseId, expectedVersion: state.version, events: [c.event] });
-        if (outcome.status === 'appended') this.report.appended++;
-        else this.report.duplicates++;
-        return;
-      } catch (e) {
-        if (e instanceof VersionConflictError) continue;
-        if (e instanceof DomainError) {
-          this.reject(c.line, e.message);
-          return;
-        }
-        throw e;
-      }
+      const o = (await recordEvents(this.store, new FreshCaseStates(this.store), [c]))[0]!;
+      if (o.status === 'rejected' && o.error instanceof VersionConflictError) continue;
+      this.count(c, o);
+      this.states.forget(caseId);
+      return;
     }
+    this.states.forget(caseId);
     this.reject(c.line, `case ${caseId} kept changing under concurrent writers; line not appended, try again`);
   }
 
@@ -188,24 +144,5 @@ export class CaseImporter {
     const n = this.ordinals.get(key) ?? 0;
     this.ordinals.set(key, n + 1);
     return contentEventId(event, n);
-  }
-
-  private state(caseId: string): CaseState {
-    const s = this.cache.get(caseId);
-    if (s) return s;
-    const fresh = foldCase([]);
-    this.remember(caseId, fresh);
-    return fresh;
-  }
-
-  private remember(caseId: string, state: CaseState): void {
-    this.cache.remember(caseId, state);
-  }
-
-  private async loadStates(caseIds: string[]): Promise<void> {
-    const missing = [...new Set(caseIds)].filter((id) => !this.cache.has(id));
-    if (!missing.length) return;
-    const streams = await this.store.readStreams(missing);
-    for (const id of missing) this.remember(id, foldCase(streams.get(id) ?? []));
   }
 }

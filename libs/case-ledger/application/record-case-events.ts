@@ -1,0 +1,222 @@
+// The ledger's one write path. Every append (a single event from the API or the command line, a
+// round of concurrent API requests, a chunk of an import) goes through `recordEvents`: judge each
+// event against its case in order (idempotency by eventId, the caller's expected version, the order
+// rules), then append the accepted ones with one `appendMany` (one transaction), each with its
+// case's version as the store's guard. Callers differ only in where the cases' states come from:
+// read afresh from the store (`FreshCaseStates`) or kept between chunks (`CachedCaseStates`).
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, type AppendRequest, type EventStore, type ExpectedVersion } from '../../event-store/port.js';
+import type { CaseEvent, StoredCaseEvent } from '../domain/vocabulary.js';
+import { contentDifferences, normalizeEventId, parseEventLine, sameContent } from '../domain/interchange.js';
+import { commandFor } from '../domain/commands.js';
+import { decide, evolve, findEntry, foldCase, type CaseState } from '../domain/decider.js';
+import { DomainError, EventIdConflictError, VersionConflictError } from '../domain/errors.js';
+import { LruMap } from '../../common/lru-map.js';
+import { ID_GENERATOR, type IdGenerator } from './ports.js';
+
+export interface RecordResult { status: 'appended' | 'duplicate'; events: StoredCaseEvent[]; version: number }
+/** What became of one event of a batch: recorded, a duplicate, or refused with a domain error. */
+export type RecordOutcome = RecordResult | { status: 'rejected'; error: DomainError };
+
+/** An event to record (already parsed and validated) with the case version its caller expects. */
+export interface EventToRecord {
+  event: CaseEvent;
+  /** The eventId came with the line (not made by the ledger): it may be a retry of a stored event. */
+  eventIdGiven: boolean;
+  expectedVersion: ExpectedVersion;
+}
+
+/** Where the batch takes each case's folded state from, and gives it back after judging. */
+export interface CaseStates {
+  /** Makes the states of these cases available (reading from the store whatever is not held). */
+  load(caseIds: string[]): Promise<void>;
+  get(caseId: string): CaseState;
+  set(caseId: string, state: CaseState): void;
+  /** The held state may be wrong (an append failed, another writer appended): read it again next time. */
+  forget(caseId: string): void;
+}
+
+/** Every batch reads its cases from the store (single appends, API rounds: other writers may have appended since). */
+export class FreshCaseStates implements CaseStates {
+  constructor(private readonly store: EventStore, protected readonly states: Map<string, CaseState> = new Map()) {}
+  async load(caseIds: string[]): Promise<void> {
+    const missing = [...new Set(caseIds)].filter((id) => !this.states.has(id));
+    if (!missing.length) return;
+    const streams = await this.store.readStreams(missing);
+    for (const id of missing) this.set(id, foldCase(streams.get(id) ?? []));
+  }
+  get(caseId: string): CaseState {
+    return this.states.get(caseId) ?? foldCase([]);
+  }
+  set(caseId: string, state: CaseState): void {
+    this.states.set(caseId, state);
+  }
+  forget(caseId: string): void {
+    this.states.delete(caseId);
+  }
+}
+
+/** States kept between batches, the most recently used `max` of them (the importer: one writer, many chunks). */
+export class CachedCaseStates extends FreshCaseStates {
+  private readonly lru: LruMap<string, CaseState>;
+  constructor(store: EventStore, max: number) {
+    const lru = new LruMap<string, CaseState>(max);
+    super(store, lru);
+    this.lru = lru;
+  }
+  override set(caseId: string, state: CaseState): void {
+    this.lru.remember(caseId, state);
+  }
+}
+
+export interface RecordOptions {
+  /**
+   * Look up in the store, before judging, every given eventId its case does not hold, so that an
+   * eventId stored in another case is refused as an eventId conflict before any order rule. Without
+   * it (the importer) the store's unique index refuses such an event at append time instead.
+   */
+  lookUpGivenIds?: boolean;
+}
+
+const conflict = (prior: CaseEvent, event: CaseEvent) =>
+  new EventIdConflictError(event.metadata.eventId, contentDifferences(prior, event));
+
+/**
+ * Records a batch: each event judged in order against its case as left by the events before it
+ * (those of the same batch included), the accepted ones appended in one transaction. Domain errors
+ * come back per event; anything else (the store is down) throws for the whole batch.
+ */
+export async function recordEvents(store: EventStore, states: CaseStates, items: EventToRecord[], options: RecordOptions = {}): Promise<RecordOutcome[]> {
+  const outcomes = new Array<RecordOutcome | undefined>(items.length);
+  await states.load(items.map((i) => i.event.metadata.caseId));
+
+  const elsewhere = new Map<string, StoredCaseEvent>();
+  if (options.lookUpGivenIds) {
+    const ids = items.filter((i) => i.eventIdGiven && !findEntry(states.get(i.event.metadata.caseId), i.event.metadata.eventId)).map((i) => i.event.metadata.eventId);
+    if (ids.length) for (const e of await store.findEvents(ids)) elsewhere.set(normalizeEventId(e.metadata.eventId), e);
+  }
+
+  // 1. Judge in order. An eventId the case already holds (stored, or earlier in this batch) is a
+  //    duplicate candidate, compared below; the others are decided and their case's state evolved.
+  const requests: AppendRequest[] = [];
+  const requestOf = new Array<number>(items.length).fill(-1); // item -> index in requests
+  const batchIndex = new Map<string, number>(); // normalised eventId -> item appending it in this batch
+  const known: { i: number; version: number }[] = [];
+  items.forEach((item, i) => {
+    const { event } = item;
+    const caseId = event.metadata.caseId;
+    const key = normalizeEventId(event.metadata.eventId);
+    const state = states.get(caseId);
+    const prior = elsewhere.get(key);
+    if (prior) {
+      outcomes[i] = sameContent(prior, event) ? { status: 'duplicate', events: [prior], version: prior.streamVersion } : { status: 'rejected', error: conflict(prior, event) };
+      return;
+    }
+    if (batchIndex.has(key) || findEntry(state, event.metadata.eventId)) {
+      known.push({ i, version: state.version });
+      return;
+    }
+    try {
+      if (item.expectedVersion !== 'any' && item.expectedVersion !== state.version) {
+        throw new VersionConflictError(caseId, item.expectedVersion, state.version);
+      }
+      const events = decide(commandFor(event), state);
+      requestOf[i] = requests.push({ caseId, expectedVersion: state.version, events }) - 1;
+      batchIndex.set(key, i);
+      states.set(caseId, evolve(state, event));
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      outcomes[i] = { status: 'rejected', error: e };
+    }
+  });
+
+  // 2. Duplicate candidates whose original is stored: fetch it and compare content.
+  const fromStore = known.filter(({ i }) => !batchIndex.has(normalizeEventId(items[i]!.event.metadata.eventId)));
+  const stored = new Map<string, StoredCaseEvent>();
+  if (fromStore.length) {
+    for (const e of await store.findEvents(fromStore.map(({ i }) => items[i]!.event.metadata.eventId))) {
+      stored.set(normalizeEventId(e.metadata.eventId), e);
+    }
+  }
+
+  // 3. One transaction; the store judges each request again under its lock (expected version, eventId).
+  const appended = requests.length ? await store.appendMany(requests) : [];
+  items.forEach((item, i) => {
+    const r = requestOf[i]!;
+    if (r < 0) return;
+    const o = appended[r]!;
+    if (o.status === 'error') {
+      states.forget(item.event.metadata.caseId); // its state assumed this event in
+      if (!(o.error instanceof DomainError)) throw o.error;
+      outcomes[i] = { status: 'rejected', error: o.error };
+    } else {
+      const last = o.events[o.events.length - 1];
+      outcomes[i] = { status: o.status, events: o.events, version: last?.streamVersion ?? requests[r]!.expectedVersion as number };
+    }
+  });
+
+  // 4. The duplicate candidates: the same content as the original is a duplicate (of what the
+  //    original became, for one appended in this batch), different content a conflict.
+  for (const { i, version } of known) {
+    const event = items[i]!.event;
+    const key = normalizeEventId(event.metadata.eventId);
+    const original = batchIndex.get(key);
+    const prior = original !== undefined ? items[original]!.event : stored.get(key);
+    if (!prior) {
+      // The case holds it but the store does not return it: only a concurrent rewrite could do that.
+      outcomes[i] = { status: 'rejected', error: new EventIdConflictError(event.metadata.eventId) };
+    } else if (!sameContent(prior, event)) {
+      outcomes[i] = { status: 'rejected', error: conflict(prior, event) };
+    } else if (original !== undefined) {
+      const o = outcomes[original]!;
+      outcomes[i] = o.status === 'rejected' ? o : { status: 'duplicate', events: o.events, version: o.version };
+    } else {
+      outcomes[i] = { status: 'duplicate', events: [stored.get(key)!], version };
+    }
+  }
+  return outcomes as RecordOutcome[];
+}
+
+/** One line to record as the API and the command line receive it: parsed here, at `receivedAt`. */
+export interface LineToRecord {
+  line: unknown;
+  /** ms since the epoch: the ledger's time of append (recordedAt when the line has none). */
+  receivedAt: number;
+  expectedVersion: ExpectedVersion;
+}
+
+/** Record several lines together (one transaction); each is judged and answered on its own. */
+export class RecordCaseEvents extends Command<RecordOutcome[]> {
+  constructor(readonly lines: LineToRecord[]) {
+    super();
+  }
+}
+
+/** The batch command handler: parse each line (random eventIds for lines without one), then `recordEvents` on fresh states. */
+@CommandHandler(RecordCaseEvents)
+export class RecordCaseEventsHandler implements ICommandHandler<RecordCaseEvents, RecordOutcome[]> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async execute({ lines }: RecordCaseEvents): Promise<RecordOutcome[]> {
+    const outcomes = new Array<RecordOutcome>(lines.length);
+    const items: EventToRecord[] = [];
+    const at: number[] = [];
+    lines.forEach(({ line, receivedAt, expectedVersion }, i) => {
+      const parsed = parseEventLine(line, { appendedAt: receivedAt, newEventId: () => this.ids.newId() });
+      if (!parsed.ok) outcomes[i] = { status: 'rejected', error: parsed.error };
+      else {
+        at.push(i);
+        items.push({ event: parsed.event, eventIdGiven: parsed.eventIdGiven, expectedVersion });
+      }
+    });
+    if (items.length) {
+      const recorded = await recordEvents(this.store, new FreshCaseStates(this.store), items, { lookUpGivenIds: true });
+      recorded.forEach((o, j) => (outcomes[at[j]!] = o));
+    }
+    return outcomes;
+  }
+}
