@@ -10,6 +10,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetLedgerHead, GetTimeline } from '../../../../libs/case-ledger/application/queries/ledger-queries.js';
 import { CLOCK, type Clock } from '../../../../libs/case-ledger/application/ports.js';
+import type {
+  CaseOverviewAnswer, DistributionsAnswer, HeadAnswer, ScopesAnswer, WorklistAnswer, WorklistSummaryAnswer,
+} from '../../../../libs/dashboard/dashboard-api.js';
 import { DashboardIndex } from '../../../../libs/dashboard/dashboard-index.js';
 import { WORKLISTS, WORKLIST_INFO, type WorklistName, type WorklistScope } from '../../../../libs/dashboard/rules/worklist-rules.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/port.js';
@@ -115,7 +118,7 @@ export class DashboardController {
   @Access('dashboard.head')
   @NoRateLimit()
   @ApiOperation({ summary: 'The ledger head {position, hash}: the dashboard polls it and refreshes when it moves.' })
-  async head(@Req() req: ApiRequest): Promise<unknown> {
+  async head(@Req() req: ApiRequest): Promise<HeadAnswer> {
     queryOf(req, []);
     return this.queries.execute(new GetLedgerHead());
   }
@@ -123,7 +126,7 @@ export class DashboardController {
   @Get('dashboard/scopes')
   @Access('dashboard.scopes')
   @ApiOperation({ summary: 'The (force, borough, team) combinations cases are reported under: the filters\' choices. Supervisors (own force only), inspectors, analysts.' })
-  async scopes(@Req() req: ApiRequest): Promise<unknown> {
+  async scopes(@Req() req: ApiRequest): Promise<ScopesAnswer> {
     queryOf(req, []);
     const units = await this.index.scopes();
     return { units: req.reach === 'own-force' ? units.filter((u) => u.force === req.principal!.force) : units };
@@ -134,7 +137,7 @@ export class DashboardController {
   @ApiOperation({ summary: 'Days from report to withdrawal (cumulative per day) and victim-device retention (bins), now, over a cohort. Supervisors (own force), inspectors, analysts.' })
   @ApiQuery({ name: 'reportedFrom', required: false }) @ApiQuery({ name: 'reportedTo', required: false })
   @ApiQuery({ name: 'force', required: false }) @ApiQuery({ name: 'borough', required: false }) @ApiQuery({ name: 'team', required: false })
-  async distributions(@Req() req: ApiRequest): Promise<unknown> {
+  async distributions(@Req() req: ApiRequest): Promise<DistributionsAnswer> {
     const q = queryOf(req, ['reportedFrom', 'reportedTo', ...SCOPE_PARAMS]);
     const raw: Record<string, string | undefined> = { ...q };
     if (req.reach === 'own-force') raw.force = req.principal!.force!;
@@ -146,7 +149,7 @@ export class DashboardController {
   @Access('worklists.summary')
   @ApiOperation({ summary: 'How many rows each worklist has now (no case ids). Supervisors (own force: the force filter is forced), inspectors.' })
   @ApiQuery({ name: 'force', required: false }) @ApiQuery({ name: 'borough', required: false }) @ApiQuery({ name: 'team', required: false })
-  async summary(@Req() req: ApiRequest): Promise<unknown> {
+  async summary(@Req() req: ApiRequest): Promise<WorklistSummaryAnswer> {
     const q = queryOf(req, [...SCOPE_PARAMS]);
     const scope = scopeOf(req, q);
     const now = this.clock.now();
@@ -164,7 +167,7 @@ export class DashboardController {
   @ApiHeader(PURPOSE_HEADER)
   @ApiQuery({ name: 'force', required: false }) @ApiQuery({ name: 'borough', required: false }) @ApiQuery({ name: 'team', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 200' }) @ApiQuery({ name: 'offset', required: false })
-  async worklist(@Req() req: ApiRequest): Promise<unknown> {
+  async worklist(@Req() req: ApiRequest): Promise<WorklistAnswer> {
     const name = listName(req.params.name);
     const q = queryOf(req, [...SCOPE_PARAMS, 'limit', 'offset']);
     const scope = scopeOf(req, q);
@@ -183,7 +186,7 @@ export class DashboardController {
   @ApiOperation({ summary: 'The case page: timeline (voided entries marked), the flags and worklists that apply now, and the case\'s integrity check. Officers and supervisors (own force), inspectors. Access-logged.' })
   @ApiParam({ name: 'caseId' })
   @ApiHeader(PURPOSE_HEADER)
-  async caseOverview(@Req() req: ApiRequest): Promise<unknown> {
+  async caseOverview(@Req() req: ApiRequest): Promise<CaseOverviewAnswer> {
     queryOf(req, []);
     const caseId = req.params.caseId!;
     const now = this.clock.now();
