@@ -13,7 +13,7 @@ import { compareByCodePoint, inCohort, type ViewParams } from '../views/query.js
 import type { CaseSummary, ScopeUnit } from './dashboard-api.js';
 import { aggregateDistributions, type DistributionFacts, type Distributions } from './rules/distributions.js';
 import {
-  worklistCounts, worklistEntry, worklistRows, type CaseWorklistEntry, type WorklistName, type WorklistRow, type WorklistScope,
+  isDue, worklistCounts, worklistEntry, worklistRows, type CaseWorklistEntry, type WorklistName, type WorklistRow, type WorklistScope,
 } from './rules/worklist-rules.js';
 
 /** Above this many changed cases, one scan of every digest beats loading them by key. */
@@ -137,7 +137,7 @@ export class DashboardIndex {
     return {
       facts,
       worklists: entry.candidates.map((c) => ({
-        list: c.list, since: new Date(c.sinceMs).toISOString(), due: nowMs > c.dueMs, ...(c.requestId !== undefined ? { requestId: c.requestId } : {}),
+        list: c.list, since: new Date(c.sinceMs).toISOString(), due: isDue(c, nowMs), ...(c.requestId !== undefined ? { requestId: c.requestId } : {}),
       })),
     };
   }
