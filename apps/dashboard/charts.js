@@ -1,11 +1,12 @@
 // @ts-check
 // Chart figures: a Chart.js chart (a canvas with role="img" and a text summary), its numbers as a
 // table and as CSV, and the views.md definition it shows. Every figure the chart draws is in its table.
+import { toCsv } from './csv.js';
 
 /** @typedef {import('chart.js').Chart} Chart */
 /** @typedef {import('chart.js').ChartConfiguration<'bar'> | import('chart.js').ChartConfiguration<'line'>} ChartConfig */
 /** @typedef {import('./globals.js').Mark} Mark */
-/** @typedef {string | number | null} Cell a table or CSV value (null: none) */
+/** @typedef {import('./csv.js').Cell} Cell */
 /**
  * @typedef {object} FigureSpec
  * @property {string} id
@@ -49,14 +50,6 @@ const marksPlugin = {
     ctx.restore();
   },
 };
-
-/** @param {Cell} v */
-function csvCell(v) {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-/** RFC 4180 CSV, CRLF line ends. @param {string[]} columns @param {Cell[][]} rows */
-export const toCsv = (columns, rows) => [columns, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 
 /** A value as the page shows it: null as "–", fractions to 3 decimals. @param {Cell} v */
 export const fmt = (v) => (v === null ? '–' : typeof v === 'number' && !Number.isInteger(v) ? String(Math.round(v * 1000) / 1000) : String(v));

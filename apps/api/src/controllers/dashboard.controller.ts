@@ -46,6 +46,7 @@ const PAGE_CSP = "default-src 'self';base-uri 'self';font-src 'self' https: data
 const ASSETS: Record<string, { file: string; type: string }> = {
   'app.js': { file: 'apps/dashboard/app.js', type: 'text/javascript; charset=utf-8' },
   'charts.js': { file: 'apps/dashboard/charts.js', type: 'text/javascript; charset=utf-8' },
+  'csv.js': { file: 'apps/dashboard/csv.js', type: 'text/javascript; charset=utf-8' },
   'style.css': { file: 'apps/dashboard/style.css', type: 'text/css; charset=utf-8' },
   'chart.umd.min.js': { file: 'node_modules/chart.js/dist/chart.umd.min.js', type: 'text/javascript; charset=utf-8' },
 };
