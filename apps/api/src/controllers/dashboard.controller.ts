@@ -55,14 +55,14 @@ const ASSETS: Record<string, { file: string; type: string }> = {
  * The query's view parameters (validated as the views validate them: an empty filter is refused,
  * naming it); a supervisor's force is forced to theirs, as on /views.
  */
-function viewParamsOf(req: ApiRequest, q: Record<string, string>, nowMs: number): ViewParams {
+function viewParamsOf(req: ApiRequest, q: Record<string, string | undefined>, nowMs: number): ViewParams {
   const raw: Record<string, string | undefined> = { ...q };
   if (req.reach === 'own-force') raw.force = req.principal!.force!;
   return parseViewParams(raw, nowMs);
 }
 
 function scopeOf(req: ApiRequest, q: Record<string, string>, nowMs: number): WorklistScope {
-  const { force, borough, team } = viewParamsOf(req, q, nowMs);
+  const { force, borough, team } = viewParamsOf(req, { force: q.force, borough: q.borough, team: q.team }, nowMs);
   return { force, borough, team };
 }
 
