@@ -147,11 +147,23 @@ export function figure(parent, spec) {
     el('div', { class: 'canvas-wrap' }, canvas),
     el('div', { class: 'chart-actions' }, el('details', {}, el('summary', { text: 'Numbers (table)' }), numbers), csv));
   parent.append(fig);
-  const C = window.Chart;
-  const entry = { spec, chart: C ? new C(canvas, /** @type {import('chart.js').ChartConfiguration} */ (config)) : undefined, fig, title, definition, canvas, table: numbers, csv };
+  const entry = { spec, chart: newChart(canvas, config), fig, title, definition, canvas, table: numbers, csv };
   csv.addEventListener('click', () => downloadCsv(entry.spec));
   figures.set(spec.id, entry);
   return fig;
+}
+
+/**
+ * A Chart.js chart on `canvas` (none if the library did not load: the table and CSV still stand).
+ * @param {HTMLCanvasElement} canvas
+ * @param {ChartConfig} config
+ * @returns {Chart | undefined}
+ */
+function newChart(canvas, config) {
+  const C = window.Chart;
+  if (C === undefined) return undefined;
+  // One call per chart type: each is checked against its own configuration type.
+  return config.type === 'line' ? new C(canvas, config) : new C(canvas, config);
 }
 
 /**
