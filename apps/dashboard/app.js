@@ -601,7 +601,8 @@ function renderCase(out, data) {
   for (const entry of timeline) {
     const rid = requestIdOf(entry.event);
     if (rid === null || !DEVICE_STEPS[entry.event.type]) continue;
-    lanes.set(rid, [...(lanes.get(rid) ?? []), entry]);
+    const lane = lanes.get(rid);
+    if (lane) lane.push(entry); else lanes.set(rid, [entry]);
   }
   const laneBox = el('div', { class: 'lanes', id: 'case-lanes' });
   for (const [rid, entries] of lanes) {
