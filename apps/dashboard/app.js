@@ -1,30 +1,63 @@
+// @ts-check
 // The dashboard: a single page over the API (same origin, bearer token kept in sessionStorage).
 // Pages by hash: #/overview, #/worklists, #/case/<id>. Live refresh: the ledger head is polled and
 // the page's data reloaded when it moves (EventSource cannot send the Authorization header).
+// The API's answers are typed by libs/dashboard/dashboard-api.ts, the contract the controller returns.
 import { COLOURS, destroyCharts, el, figure, fmt, table } from './charts.js';
+
+/** @typedef {import('../../libs/dashboard/dashboard-api.js').ViewsByName} ViewsByName */
+/** @typedef {import('../../libs/dashboard/dashboard-api.js').GroupKey} GroupKey */
+/** @typedef {import('../../libs/dashboard/dashboard-api.js').HeadAnswer} HeadAnswer */
+/** @typedef {import('../../libs/dashboard/dashboard-api.js').ScopeUnit} ScopeUnit */
+/** @typedef {import('../../libs/dashboard/dashboard-api.js').ScopesAnswer} ScopesAnswer */
+/** @typedef {import('../../libs/dashboard/dashboard-api.js').DistributionsAnswer} DistributionsAnswer */
+/** @typedef {import('../../libs/dashboard/dashboard-api.js').WorklistName} WorklistName */
+/** @typedef {import('../../libs/dashboard/dashboard-api.js').WorklistSummaryAnswer} WorklistSummaryAnswer */
+/** @typedef {import('../../libs/dashboard/dashboard-api.js').WorklistAnswer} WorklistAnswer */
+/** @typedef {import('../../libs/dashboard/dashboard-api.js').CaseOverviewAnswer} CaseOverviewAnswer */
+/** @typedef {import('../../libs/dashboard/dashboard-api.js').TimelineEntry} TimelineEntry */
+/**
+ * @template {keyof ViewsByName} N
+ * @typedef {import('../../libs/dashboard/dashboard-api.js').GroupedViewAnswer<N>} GroupedViewAnswer
+ */
 
 const TOKEN_KEY = 'ledger.dashboard.token';
 const POLL_MS = 2000;
-const main = document.getElementById('main');
-const live = document.getElementById('live');
+/** An element index.html has (the page cannot run without it). @param {string} id */
+const byId = (id) => {
+  const e = document.getElementById(id);
+  if (e === null) throw new Error(`index.html has no #${id}`);
+  return e;
+};
+const main = byId('main');
+const live = byId('live');
 
-const REASONS = ['lost_confidence_in_police', 'device_or_records_request', 'process_length_or_complexity', 'fear_of_court_process',
-  'fear_of_suspect_or_reprisal', 'pressure_from_others', 'health_or_wellbeing', 'wants_to_move_on', 'did_not_want_prosecution', 'other', 'not_established'];
 const NFA = new Set([14, 15, 16, 17, 18, 20, 21]);
+/** @type {readonly (keyof ViewsByName['disproportionality']['flags'])[]} */
 const FLAGS = ['noLineOfEnquiry', 'noAlternativesConsidered', 'periodUnboundedOrBeyondWindow', 'fullExtraction', 'nonRecentNoContact',
   'requestedBeforeAccount', 'repeatedAfterDecline', 'notSupervisorAuthorised', 'incompleteNotice'];
+/** @type {readonly GroupKey[]} */
 const GROUP_KEYS = ['borough', 'team', 'force', 'ageBand', 'additionalNeeds', 'relationship'];
+/** A code as words: `fear_of_court_process`, `noLineOfEnquiry` → "fear of court process", "no line of enquiry". @param {string | number | null} code */
 const words = (code) => String(code).replace(/[_-]/g, ' ').replace(/([a-z])([A-Z0-9])/g, '$1 $2').toLowerCase();
+/** An ISO instant to the minute, as "YYYY-MM-DD hh:mm" (UTC, as the API gives it). @param {string} iso */
+const minute = (iso) => iso.slice(0, 16).replace('T', ' ');
+/** The message of anything thrown. @param {unknown} e */
+const messageOf = (e) => (e instanceof Error ? e.message : String(e));
 
 // ---------------------------------------------------------------- session and API
 
-let session = null; // { token, role, force, sub }
+/** @typedef {{ token: string, role: string, force: string | null }} Session */
+/** @type {Session | null} */
+let session = null;
+/** @type {string | undefined} */
 let pendingMessage;
-/** Navigates to `hash` (rendering once, whether or not the hash changes). */
+/** Navigates to `hash` (rendering once, whether or not the hash changes). @param {string} hash */
 function go(hash) {
   if (location.hash === hash) render(); else location.hash = hash;
 }
 
+/** @param {string} token @returns {{ role?: unknown, force?: unknown }} */
 function decodeClaims(token) {
   const part = token.split('.')[1];
   if (!part) throw new Error('that is not a JWT (three dot-separated parts)');
@@ -32,12 +65,14 @@ function decodeClaims(token) {
   return JSON.parse(json);
 }
 
+/** @param {string} token */
 function startSession(token) {
   const c = decodeClaims(token);
-  session = { token, role: c.role, force: c.force ?? null, sub: c.sub };
+  session = { token, role: String(c.role), force: typeof c.force === 'string' ? c.force : null };
   sessionStorage.setItem(TOKEN_KEY, token);
 }
 
+/** @param {string} message */
 function endSession(message) {
   session = null;
   sessionStorage.removeItem(TOKEN_KEY);
@@ -46,17 +81,26 @@ function endSession(message) {
 }
 
 class ApiError extends Error {
-  constructor(status, problem) {
+  /** @param {number} status @param {{ detail?: string, code?: string } | null} [problem] a Problem Details body */
+  constructor(status, problem = null) {
     super(problem?.detail ?? `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
   }
 }
 
-async function api(path, { purpose, accept } = {}) {
+/**
+ * GET `path` as JSON with the session's token (and `purpose` as X-Purpose, for reads that name cases).
+ * The caller states the answer's type (dashboard-api.ts).
+ * @param {string} path
+ * @param {{ purpose?: string }} [options]
+ * @returns {Promise<unknown>}
+ */
+async function api(path, { purpose } = {}) {
+  if (!session) throw new ApiError(401);
+  /** @type {Record<string, string>} */
   const headers = { Authorization: `Bearer ${session.token}` };
   if (purpose) headers['X-Purpose'] = purpose;
-  if (accept) headers.Accept = accept;
   const res = await fetch(path, { headers, cache: 'no-store' });
   if (res.status === 401) { endSession('Your sign-in has expired or the token was refused; sign in again.'); throw new ApiError(401); }
   if (!res.ok) {
@@ -67,45 +111,51 @@ async function api(path, { purpose, accept } = {}) {
   return res.json();
 }
 
+/** A query string of the given values (empty and absent ones left out). @param {Record<string, string | number | null | undefined>} params */
 const qs = (params) => {
   const u = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') u.set(k, v);
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') u.set(k, String(v));
   const s = u.toString();
   return s ? `?${s}` : '';
 };
 
-const canSeeViews = () => ['supervisor', 'inspector', 'analyst'].includes(session?.role);
-const canSeeWorklists = () => ['supervisor', 'inspector'].includes(session?.role);
-const canOpenCases = () => ['officer', 'supervisor', 'inspector'].includes(session?.role);
+const canSeeViews = () => ['supervisor', 'inspector', 'analyst'].includes(session?.role ?? '');
+const canSeeWorklists = () => ['supervisor', 'inspector'].includes(session?.role ?? '');
+const canOpenCases = () => ['officer', 'supervisor', 'inspector'].includes(session?.role ?? '');
+/** The force a supervisor or officer is held to (null: any). */
 const forcedForce = () => (session?.role === 'supervisor' || session?.role === 'officer' ? session.force : null);
 
 // ---------------------------------------------------------------- live refresh
 
+/** @type {number | null} */
 let headPosition = null;
+/** Reloads the current page's data (null: nothing to reload). @type {(() => Promise<void>) | null} */
 let refreshCurrent = null;
+/** @type {number | null} */
 let pollTimer = null;
 
 async function poll() {
   pollTimer = null;
   if (!session) return;
   try {
-    const head = await api('/dashboard/head');
+    const head = /** @type {HeadAnswer} */ (await api('/dashboard/head'));
     const moved = head.position !== headPosition;
     if (headPosition !== null && moved && refreshCurrent) await refreshCurrent();
     headPosition = head.position;
     // Announced (role=status) only when the ledger moved, not at every poll.
-    if (moved || !live.textContent.startsWith('Live')) {
+    if (moved || !live.textContent?.startsWith('Live')) {
       live.textContent = `Live: ledger at position ${head.position}, figures as of ${new Date().toLocaleTimeString('en-GB')}`;
       live.dataset.position = String(head.position);
     }
   } catch (e) {
-    if (e.status !== 401) live.textContent = 'Live refresh paused: the server did not answer.';
+    if (!(e instanceof ApiError && e.status === 401)) live.textContent = 'Live refresh paused: the server did not answer.';
   }
   if (session) pollTimer = setTimeout(poll, POLL_MS);
 }
 
 // ---------------------------------------------------------------- pages
 
+/** @param {string} title @param {string} page */
 function setPage(title, page) {
   destroyCharts();
   refreshCurrent = null;
@@ -113,17 +163,20 @@ function setPage(title, page) {
   main.removeAttribute('data-ready');
   document.title = `${title}: case audit ledger`;
   for (const a of document.querySelectorAll('#nav a')) {
-    if (a.dataset.page === page) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    if (a instanceof HTMLElement && a.dataset.page === page) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
   main.append(el('h1', { text: title }));
 }
 
 const ready = () => main.setAttribute('data-ready', String(Date.now()));
 
+/** An alert with what went wrong (the problem's detail and code when the API said). @param {unknown} e */
 function errorBox(e) {
-  return el('p', { class: 'error', role: 'alert', text: e.problem?.detail ? `${e.problem.detail} (${e.problem.code})` : String(e.message ?? e) });
+  const text = e instanceof ApiError && e.problem?.detail ? `${e.problem.detail} (${e.problem.code})` : messageOf(e);
+  return el('p', { class: 'error', role: 'alert', text });
 }
 
+/** @param {string} [message] */
 function signInPage(message) {
   setPage('Sign in', 'sign-in');
   const form = el('form', { novalidate: '' });
@@ -142,7 +195,7 @@ function signInPage(message) {
       go(canSeeViews() ? '#/overview' : '#/case');
     } catch (e) {
       if (session) { session = null; sessionStorage.removeItem(TOKEN_KEY); }
-      err.textContent = e instanceof ApiError ? `Not signed in: ${e.message}` : `Not signed in: ${e.message}`;
+      err.textContent = `Not signed in: ${messageOf(e)}`;
       area.focus();
     }
   });
@@ -153,20 +206,32 @@ function signInPage(message) {
 
 // ---- Overview
 
-const filters = { reportedFrom: '', reportedTo: '', force: '', borough: '', team: '', groupBy: 'borough' };
+/** The overview's filters, kept across pages (the values of the form's fields by id). */
+const filters = { reportedFrom: '', reportedTo: '', force: '', borough: '', team: '', groupBy: /** @type {GroupKey} */ ('borough') };
+/** @typedef {keyof typeof filters} FilterName */
+/** @type {Promise<ScopeUnit[]> | null} */
 let scopesPromise = null;
 /** The (force, borough, team) units cases are reported under, fetched once per page load. */
 function scopeUnits() {
-  scopesPromise ??= api('/dashboard/scopes').then((r) => r.units).catch((e) => { scopesPromise = null; throw e; });
+  scopesPromise ??= api('/dashboard/scopes').then((r) => /** @type {ScopesAnswer} */ (r).units).catch((e) => { scopesPromise = null; throw e; });
   return scopesPromise;
 }
+/** @param {string[]} xs */
 const distinct = (xs) => [...new Set(xs)].sort();
 
-function select(id, label, values, current, { any = 'All', disabled = false, describe } = {}) {
-  const s = el('select', { id, name: id, ...(disabled ? { disabled: '' } : {}), ...(describe ? { 'aria-describedby': describe } : {}) });
+/**
+ * A labelled select.
+ * @param {string} id
+ * @param {string} label
+ * @param {readonly string[]} values
+ * @param {string} current
+ * @param {{ any?: string | null, disabled?: boolean }} [options] `any`: the label of the "no filter" option (null: none)
+ */
+function select(id, label, values, current, { any = 'All', disabled = false } = {}) {
+  const s = el('select', { id, name: id, ...(disabled ? { disabled: '' } : {}) });
   if (any !== null) s.append(el('option', { value: '', text: any }));
   for (const v of values) s.append(el('option', { value: v, text: v }));
-  s.value = current ?? '';
+  s.value = current;
   return el('div', { class: 'field' }, el('label', { for: id, text: label }), s);
 }
 
@@ -177,20 +242,22 @@ async function overviewPage() {
   const charts = el('div', { class: 'grid', id: 'charts', 'aria-live': 'off' });
   const status = el('p', { id: 'overview-status', role: 'status' });
   main.append(form, status, charts);
-  if (forcedForce()) filters.force = forcedForce();
+  const held = forcedForce();
+  if (held) filters.force = held;
 
   const buildForm = async () => {
     const units = await scopeUnits();
     const inForce = units.filter((u) => !filters.force || u.force === filters.force);
-    const forces = forcedForce() ? [forcedForce()] : distinct(units.map((u) => u.force));
+    const forces = held ? [held] : distinct(units.map((u) => u.force));
     const boroughs = distinct(inForce.map((u) => u.borough));
     const teams = distinct(inForce.filter((u) => !filters.borough || u.borough === filters.borough).map((u) => u.team));
+    /** @param {'reportedFrom' | 'reportedTo'} id @param {string} label */
     const date = (id, label) => el('div', { class: 'field' }, el('label', { for: id, text: label }),
-      el('input', { id, name: id, type: 'date', value: filters[id] }));
+      el('input', { id, name: id, type: 'date', value: filters[id], 'aria-describedby': 'cohort-help' }));
     form.replaceChildren(
       el('p', { class: 'visually-hidden', id: 'cohort-help', text: 'Cohort: cases reported from the first date (inclusive) to the second (exclusive), Europe/London.' }),
       date('reportedFrom', 'Reported from'), date('reportedTo', 'Reported before'),
-      select('force', 'Force', forces, filters.force, { any: forcedForce() ? null : 'All forces', disabled: !!forcedForce() }),
+      select('force', 'Force', forces, filters.force, { any: held ? null : 'All forces', disabled: !!held }),
       select('borough', 'Borough', boroughs, filters.borough, { any: 'All boroughs' }),
       select('team', 'Team', teams, filters.team, { any: 'All teams' }),
       select('groupBy', 'Group the by-group charts by', GROUP_KEYS, filters.groupBy, { any: null }),
@@ -201,14 +268,15 @@ async function overviewPage() {
     const started = performance.now();
     main.removeAttribute('data-ready');
     const cohort = { reportedFrom: filters.reportedFrom, reportedTo: filters.reportedTo, force: filters.force, borough: filters.borough, team: filters.team };
+    const grouped = { ...cohort, groupBy: filters.groupBy };
     try {
       const [w, t, tg, dg, p, dist] = await Promise.all([
-        api(`/views/withdrawal${qs(cohort)}`),
-        api(`/views/timeliness${qs(cohort)}`),
-        api(`/views/timeliness${qs({ ...cohort, groupBy: filters.groupBy })}`),
-        api(`/views/disproportionality${qs({ ...cohort, groupBy: filters.groupBy })}`),
-        api(`/views/predictors${qs(cohort)}`),
-        api(`/dashboard/distributions${qs(cohort)}`),
+        /** @type {Promise<ViewsByName['withdrawal']>} */ (api(`/views/withdrawal${qs(cohort)}`)),
+        /** @type {Promise<ViewsByName['timeliness']>} */ (api(`/views/timeliness${qs(cohort)}`)),
+        /** @type {Promise<GroupedViewAnswer<'timeliness'>>} */ (api(`/views/timeliness${qs(grouped)}`)),
+        /** @type {Promise<GroupedViewAnswer<'disproportionality'>>} */ (api(`/views/disproportionality${qs(grouped)}`)),
+        /** @type {Promise<ViewsByName['predictors']>} */ (api(`/views/predictors${qs(cohort)}`)),
+        /** @type {Promise<DistributionsAnswer>} */ (api(`/dashboard/distributions${qs(cohort)}`)),
       ]);
       drawOverview(charts, { w, t, tg, dg, p, dist });
       status.textContent = `${w.cases} cases in the cohort; ${w.withdrawn} withdrawn; ${w.closed} closed.`;
@@ -220,8 +288,10 @@ async function overviewPage() {
   };
 
   form.addEventListener('change', async (ev) => {
-    const id = ev.target.id;
-    filters[id] = ev.target.value;
+    const field = ev.target;
+    if (!(field instanceof HTMLInputElement || field instanceof HTMLSelectElement) || !(field.id in filters)) return;
+    const id = /** @type {FilterName} */ (field.id);
+    if (id === 'groupBy') filters.groupBy = /** @type {GroupKey} */ (field.value); else filters[id] = field.value;
     if (id === 'force') { filters.borough = ''; filters.team = ''; }
     if (id === 'borough') filters.team = '';
     if (id === 'reportedFrom' || id === 'reportedTo') {
@@ -230,8 +300,7 @@ async function overviewPage() {
         return;
       }
     }
-    const focused = id;
-    if (id === 'force' || id === 'borough') { await buildForm(); document.getElementById(focused)?.focus(); }
+    if (id === 'force' || id === 'borough') { await buildForm(); document.getElementById(id)?.focus(); }
     await draw();
   });
   form.addEventListener('submit', (ev) => ev.preventDefault());
@@ -241,6 +310,11 @@ async function overviewPage() {
   ready();
 }
 
+/**
+ * @param {HTMLElement} root
+ * @param {{ w: ViewsByName['withdrawal'], t: ViewsByName['timeliness'], tg: GroupedViewAnswer<'timeliness'>,
+ *   dg: GroupedViewAnswer<'disproportionality'>, p: ViewsByName['predictors'], dist: DistributionsAnswer }} answers
+ */
 function drawOverview(root, { w, t, tg, dg, p, dist }) {
   const d = w.daysToWithdrawal;
   const curve = dist.withdrawals.cumulative;
@@ -261,7 +335,9 @@ function drawOverview(root, { w, t, tg, dg, p, dist }) {
     },
   });
 
-  const reasonRows = REASONS.map((r) => [r, w.reasons[r] ?? 0]);
+  // The view gives every reason, in the spec's order.
+  const reasons = /** @type {(keyof typeof w.reasons)[]} */ (Object.keys(w.reasons));
+  const reasonRows = reasons.map((r) => [r, w.reasons[r]]);
   figure(root, {
     id: 'withdrawal-reasons',
     title: 'Reasons for withdrawal',
@@ -272,8 +348,8 @@ function drawOverview(root, { w, t, tg, dg, p, dist }) {
     config: {
       type: 'bar',
       data: {
-        labels: REASONS.map((r) => (r === 'not_established' ? 'NOT ESTABLISHED' : words(r))),
-        datasets: [{ label: 'Withdrawals', data: reasonRows.map((r) => r[1]), backgroundColor: REASONS.map((r) => (r === 'not_established' ? COLOURS.orange : COLOURS.blue)) }],
+        labels: reasons.map((r) => (r === 'not_established' ? 'NOT ESTABLISHED' : words(r))),
+        datasets: [{ label: 'Withdrawals', data: reasons.map((r) => w.reasons[r]), backgroundColor: reasons.map((r) => (r === 'not_established' ? COLOURS.orange : COLOURS.blue)) }],
       },
       options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } },
     },
@@ -361,7 +437,8 @@ function drawOverview(root, { w, t, tg, dg, p, dist }) {
   });
 
   const factors = p.factors;
-  const drawn = factors.filter((f) => f.oddsRatio !== null && f.ci95 !== null);
+  // Drawn: the factors with an odds ratio (and so an interval); every factor is in the table.
+  const drawn = factors.flatMap((f) => (f.oddsRatio !== null && f.ci95 !== null ? [{ factor: f.factor, oddsRatio: f.oddsRatio, ci95: f.ci95 }] : []));
   figure(root, {
     id: 'attrition-predictors',
     title: 'Attrition predictors: odds ratios of NFA with 95% intervals (log scale)',
@@ -389,55 +466,55 @@ function drawOverview(root, { w, t, tg, dg, p, dist }) {
 
 // ---- Worklists
 
+/** The worklists page's state, kept across pages. @type {{ purpose: string, force: string, open: WorklistName | null }} */
 const worklistState = { purpose: '', force: '', open: null };
 
 async function worklistsPage() {
   setPage('Worklists', 'worklists');
-  if (!canSeeWorklists()) { main.append(el('p', { text: 'Worklists are for supervisors and inspectors.' })); ready(); return; }
+  if (!session || !canSeeWorklists()) { main.append(el('p', { text: 'Worklists are for supervisors and inspectors.' })); ready(); return; }
+  const inspector = session.role === 'inspector';
   const summary = el('div', { id: 'worklist-summary' });
   const rows = el('section', { id: 'worklist-rows', 'aria-live': 'polite' });
   const form = el('form', { class: 'filters', 'aria-label': 'Worklist scope and purpose' });
   const purpose = el('input', { id: 'purpose', name: 'purpose', size: '60', required: '', value: worklistState.purpose, 'aria-describedby': 'purpose-help' });
   form.append(el('div', { class: 'field' }, el('label', { for: 'purpose', text: 'Purpose of reading the worklists' }), purpose,
     el('p', { id: 'purpose-help', text: 'Rows name cases: each read is recorded in the access log with this purpose.' })));
-  if (session.role === 'inspector') {
+  if (inspector) {
     const forces = await scopeUnits().then((units) => distinct(units.map((u) => u.force))).catch(() => []);
     form.append(select('wl-force', 'Force', forces, worklistState.force, { any: 'All forces' }));
   }
   main.append(form, summary, rows);
 
-  const scope = () => ({ force: session.role === 'inspector' ? worklistState.force : null });
+  // A supervisor's force is the server's to force; an inspector chooses one (or none).
+  const scope = () => ({ force: inspector ? worklistState.force : null });
   const loadSummary = async () => {
     try {
-      const s = await api(`/worklists${qs(scope())}`);
+      const s = /** @type {WorklistSummaryAnswer} */ (await api(`/worklists${qs(scope())}`));
       summary.replaceChildren(table(['Worklist', 'Rows now', 'Definition'], s.lists.map((l) => [l.title, l.count, l.definition]), `Worklists (${s.scope.force ?? 'all forces'}), now`, 'worklist-counts'));
       const buttons = el('p', {});
       for (const l of s.lists) buttons.append(el('button', { type: 'button', class: 'secondary', 'data-list': l.name, onclick: () => openList(l.name), text: `Show: ${l.title} (${l.count})` }), ' ');
       summary.append(buttons);
     } catch (e) { summary.replaceChildren(errorBox(e)); }
   };
+  /** @param {WorklistName} name */
   const openList = async (name) => {
     worklistState.open = name;
     worklistState.purpose = purpose.value.trim();
     if (!worklistState.purpose) { rows.replaceChildren(el('p', { class: 'error', role: 'alert', text: 'State the purpose first: it is recorded with the read.' })); purpose.focus(); return; }
     try {
-      const r = await api(`/worklists/${name}${qs({ ...scope(), limit: 1000 })}`, { purpose: worklistState.purpose });
-      const t = table(['Case', 'Force', 'Borough', 'Team', 'Since', 'Days waiting', 'Request'], [], `${r.title}: ${r.total} rows, oldest first`, 'worklist-rows',
-        [false, false, false, false, false, true, false]);
-      const body = t.querySelector('tbody');
-      for (const row of r.rows) {
-        const tr = el('tr');
-        tr.append(el('th', { scope: 'row' }, el('a', { href: `#/case/${encodeURIComponent(row.caseId)}`, text: row.caseId })));
-        for (const v of [row.force, row.borough, row.team, row.since.slice(0, 16).replace('T', ' '), Math.floor(row.days), row.requestId ?? '']) {
-          tr.append(el('td', { class: typeof v === 'number' ? 'num' : '', text: String(v) }));
-        }
-        body.append(tr);
-      }
+      const r = /** @type {WorklistAnswer} */ (await api(`/worklists/${name}${qs({ ...scope(), limit: 1000 })}`, { purpose: worklistState.purpose }));
+      const t = table(['Case', 'Force', 'Borough', 'Team', 'Since', 'Days waiting', 'Request'],
+        r.rows.map((row) => [el('a', { href: `#/case/${encodeURIComponent(row.caseId)}`, text: row.caseId }),
+          row.force, row.borough, row.team, minute(row.since), Math.floor(row.days), row.requestId ?? '']),
+        `${r.title}: ${r.total} rows, oldest first`, 'worklist-rows');
       rows.replaceChildren(el('h2', { text: r.title }), el('p', { text: `Definition: ${r.definition}` }), t);
     } catch (e) { rows.replaceChildren(errorBox(e)); }
   };
   form.addEventListener('change', async (ev) => {
-    if (ev.target.id === 'wl-force') { worklistState.force = ev.target.value; await loadSummary(); if (worklistState.open && purpose.value.trim()) await openList(worklistState.open); }
+    if (!(ev.target instanceof HTMLSelectElement && ev.target.id === 'wl-force')) return;
+    worklistState.force = ev.target.value;
+    await loadSummary();
+    if (worklistState.open && purpose.value.trim()) await openList(worklistState.open);
   });
   form.addEventListener('submit', (ev) => ev.preventDefault());
   refreshCurrent = async () => { await loadSummary(); if (worklistState.open && worklistState.purpose) await openList(worklistState.open); };
@@ -447,6 +524,7 @@ async function worklistsPage() {
 
 // ---- Case page
 
+/** @param {string | null} caseId */
 async function casePage(caseId) {
   setPage(caseId ? `Case ${caseId}` : 'Open a case', 'case');
   if (!canOpenCases()) { main.append(el('p', { text: 'Case pages are for officers, supervisors and inspectors.' })); ready(); return; }
@@ -468,33 +546,36 @@ async function casePage(caseId) {
     if (!id) { err.textContent = 'Give the case id.'; idInput.focus(); return; }
     if (!purpose.value.trim()) { err.textContent = 'State the purpose: it is recorded with the read.'; purpose.focus(); return; }
     try {
-      const data = await api(`/cases/${encodeURIComponent(id)}/overview`, { purpose: purpose.value.trim() });
+      const data = /** @type {CaseOverviewAnswer} */ (await api(`/cases/${encodeURIComponent(id)}/overview`, { purpose: purpose.value.trim() }));
       if (location.hash !== `#/case/${encodeURIComponent(id)}`) history.replaceState(null, '', `#/case/${encodeURIComponent(id)}`);
       renderCase(out, data);
       out.querySelector('h2')?.focus();
-    } catch (e) { out.replaceChildren(); err.textContent = e.status === 404 ? `No case "${id}" in your scope.` : e.message; }
+    } catch (e) { out.replaceChildren(); err.textContent = e instanceof ApiError && e.status === 404 ? `No case "${id}" in your scope.` : messageOf(e); }
   });
   ready();
   (caseId ? purpose : idInput).focus();
 }
 
+/** The lifecycle step each event of a device or third-party request is. @type {Partial<Record<TimelineEntry['event']['type'], string>>} */
 const DEVICE_STEPS = {
   DeviceRequested: 'requested', DeviceRequestAgreed: 'agreed', DeviceRequestDeclined: 'declined', DeviceAgreementWithdrawn: 'agreement withdrawn',
   DeviceSeized: 'seized', ReplacementDeviceProvided: 'replacement', DeviceExtracted: 'extracted', DeviceExamined: 'examined', DeviceReturned: 'returned',
   ThirdPartyMaterialRequested: 'requested', ThirdPartyMaterialReceived: 'received', ConcernRaised: 'concern raised',
 };
 
+/** @param {HTMLElement} out @param {CaseOverviewAnswer} data */
 function renderCase(out, data) {
   const { timeline, summary, integrity } = data;
-  const day = (iso) => iso.slice(0, 16).replace('T', ' ');
   const h = el('h2', { tabindex: '-1', text: `Case ${data.caseId}` });
-  const integ = el('p', { id: 'integrity', class: integrity.ok ? 'ok' : 'bad',
-    text: integrity.ok ? `Integrity: intact. ${integrity.events} events re-hashed and linked to the chain.`
-      : `Integrity: BROKEN at position ${integrity.firstBroken.position}: ${integrity.firstBroken.problem}` });
+  const broken = integrity.firstBroken;
+  const integ = el('p', { id: 'integrity', class: broken ? 'bad' : 'ok',
+    text: broken ? `Integrity: BROKEN at position ${broken.position}: ${broken.problem}`
+      : `Integrity: intact. ${integrity.events} events re-hashed and linked to the chain.` });
 
   // Flags that apply now.
   const f = summary?.facts;
   const flags = el('ul', { class: 'flags', id: 'case-flags' });
+  /** @param {string} text */
   const add = (text) => flags.append(el('li', { text }));
   if (f) {
     if (f.withdrawn) add(`Withdrawn (${words(f.withdrawalReason)}), ${fmt(f.daysToWithdrawal)} days after the report`);
@@ -511,36 +592,33 @@ function renderCase(out, data) {
     if (f.tpCounsellingWithoutSeniorApproval > 0) add(`Counselling notes requested without senior approval: ${f.tpCounsellingWithoutSeniorApproval}`);
     if (f.tpVictimNotInformed > 0) add(`Third-party requests the victim was not told about: ${f.tpVictimNotInformed}`);
   }
-  for (const w of summary?.worklists ?? []) if (w.due) add(`On the worklist: ${words(w.list)}${w.requestId ? ` (${w.requestId})` : ''}, since ${day(w.since)}`);
+  for (const w of summary?.worklists ?? []) if (w.due) add(`On the worklist: ${words(w.list)}${w.requestId ? ` (${w.requestId})` : ''}, since ${minute(w.since)}`);
   if (!flags.children.length) add('No flag applies now.');
 
   // Device and request lifecycles, one lane per requestId, in the order things happened.
+  /** @type {Map<string, TimelineEntry[]>} */
   const lanes = new Map();
   for (const entry of timeline) {
-    const e = entry.event;
-    const rid = e.data?.requestId;
-    if (!rid || !DEVICE_STEPS[e.type]) continue;
-    if (!lanes.has(rid)) lanes.set(rid, []);
-    lanes.get(rid).push(entry);
+    const rid = requestIdOf(entry.event);
+    if (rid === null || !DEVICE_STEPS[entry.event.type]) continue;
+    const lane = lanes.get(rid);
+    if (lane) lane.push(entry); else lanes.set(rid, [entry]);
   }
   const laneBox = el('div', { class: 'lanes', id: 'case-lanes' });
   for (const [rid, entries] of lanes) {
-    const first = entries[0].event;
     const steps = el('ol', { 'aria-label': `Lifecycle of ${rid}` });
-    for (const entry of entries) {
-      const e = entry.event;
-      const extra = e.type === 'DeviceExtracted' ? ` (${e.data.outcome})` : '';
-      steps.append(el('li', { class: entry.voided ? 'voided' : '', text: `${DEVICE_STEPS[e.type]}${extra} ${day(e.occurredAt)}${entry.voided ? ' (voided)' : ''}` }));
+    for (const { event: e, voided } of entries) {
+      const extra = e.type === 'DeviceExtracted' && 'outcome' in e.data ? ` (${e.data.outcome})` : '';
+      steps.append(el('li', { class: voided ? 'voided' : '', text: `${DEVICE_STEPS[e.type]}${extra} ${minute(e.occurredAt)}${voided ? ' (voided)' : ''}` }));
     }
-    const owner = first.data.owner ? `${first.data.owner} ${first.data.deviceType}` : `third party: ${first.data.holder ?? ''}`;
-    laneBox.append(el('div', { class: 'lane' }, el('strong', { text: `${rid} (${owner})` }), steps));
+    laneBox.append(el('div', { class: 'lane' }, el('strong', { text: `${rid} (${requesterOf(entries)})` }), steps));
   }
   if (!lanes.size) laneBox.append(el('p', { text: 'No device or third-party requests.' }));
 
   const list = el('ol', { class: 'timeline', id: 'case-timeline' });
   for (const entry of timeline) {
     const e = entry.event;
-    const text = `${day(e.occurredAt)} ${e.type}${e.data && Object.keys(e.data).length ? ` ${describeData(e)}` : ''}`;
+    const text = `${minute(e.occurredAt)} ${e.type}${Object.keys(e.data).length ? ` ${describeData(e)}` : ''}`;
     if (entry.voided) {
       list.append(el('li', { class: 'voided' }, el('del', { text }), el('span', { text: ` voided: ${entry.voided.reason}` })));
     } else list.append(el('li', { text }));
@@ -549,29 +627,45 @@ function renderCase(out, data) {
     el('h3', { text: 'Devices and requests' }), laneBox, el('h3', { text: 'Timeline (in the order things happened)' }), list);
 }
 
+/** The request an event is about (null: none). @param {TimelineEntry['event']} e */
+const requestIdOf = (e) => ('requestId' in e.data && typeof e.data.requestId === 'string' ? e.data.requestId : null);
+
+/** Whose device, or which third party, a lane's request is to. @param {TimelineEntry[]} entries */
+function requesterOf(entries) {
+  for (const { event: e } of entries) {
+    if ('owner' in e.data && 'deviceType' in e.data) return `${e.data.owner} ${e.data.deviceType}`;
+    if ('holder' in e.data) return `third party: ${e.data.holder}`;
+  }
+  return 'request not in view';
+}
+
+/** An event's data as "key: value" pairs (the victim by pseudonym). @param {TimelineEntry['event']} e */
 function describeData(e) {
+  /** @type {Record<string, unknown>} */
   const d = { ...e.data };
-  if (d.victim) d.victim = `${d.victim.pseudonym}`;
+  if ('victim' in e.data) d.victim = e.data.victim.pseudonym;
   return Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}`).join(', ');
 }
 
 // ---------------------------------------------------------------- router
 
-async function render(message) {
-  const nav = document.getElementById('nav');
-  const who = document.getElementById('who');
+const nav = byId('nav');
+const who = byId('who');
+
+async function render() {
   if (!session) {
     nav.hidden = true;
     who.textContent = '';
     live.textContent = '';
-    const m = message ?? pendingMessage;
+    const m = pendingMessage;
     pendingMessage = undefined;
     return signInPage(m);
   }
   nav.hidden = false;
   for (const a of nav.querySelectorAll('a')) {
     const page = a.dataset.page;
-    a.parentElement.hidden = (page === 'overview' && !canSeeViews()) || (page === 'worklists' && !canSeeWorklists()) || (page === 'case' && !canOpenCases());
+    const item = a.parentElement;
+    if (item) item.hidden = (page === 'overview' && !canSeeViews()) || (page === 'worklists' && !canSeeWorklists()) || (page === 'case' && !canOpenCases());
   }
   who.textContent = `Signed in: ${session.role}${session.force ? ` (${session.force})` : ' (all forces)'}`;
   if (!pollTimer) poll();
@@ -582,7 +676,7 @@ async function render(message) {
   return overviewPage();
 }
 
-document.getElementById('sign-out').addEventListener('click', () => endSession('Signed out.'));
+byId('sign-out').addEventListener('click', () => endSession('Signed out.'));
 // A page reached by navigation takes the focus (keyboard and screen-reader users start at its heading).
 window.addEventListener('hashchange', async () => { await render(); if (!main.contains(document.activeElement)) main.focus(); });
 const saved = sessionStorage.getItem(TOKEN_KEY);

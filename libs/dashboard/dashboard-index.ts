@@ -8,11 +8,12 @@ import type { CaseViews } from '../projections/case-views.js';
 import { caseDigestProjection } from '../projections/case-digest-projection.js';
 import type { ReadModelStore } from '../projections/read-model-store.js';
 import type { CaseDigest } from '../views/case-digest/case-digest.js';
-import { caseFacts, type CaseFacts } from '../views/case-digest/case-facts.js';
+import { caseFacts } from '../views/case-digest/case-facts.js';
 import { compareByCodePoint, inCohort, type ViewParams } from '../views/query.js';
+import type { CaseSummary, ScopeUnit } from './dashboard-api.js';
 import { aggregateDistributions, type DistributionFacts, type Distributions } from './rules/distributions.js';
 import {
-  worklistCounts, worklistEntry, worklistRows, type CaseWorklistEntry, type WorklistName, type WorklistRow, type WorklistScope,
+  isDue, worklistCounts, worklistEntry, worklistRows, type CaseWorklistEntry, type WorklistName, type WorklistRow, type WorklistScope,
 } from './rules/worklist-rules.js';
 
 /** Above this many changed cases, one scan of every digest beats loading them by key. */
@@ -33,13 +34,6 @@ function rowOf(digest: CaseDigest): CaseRow | null {
   };
 }
 
-/** A force, borough and team some case is reported under (the filters' choices). */
-export interface ScopeUnit { force: string; borough: string; team: string }
-
-export interface CaseSummary {
-  facts: CaseFacts;
-  worklists: { list: WorklistName; since: string; requestId?: string; due: boolean }[];
-}
 
 export class DashboardIndex {
   private rows = new Map<string, CaseRow>();
@@ -143,7 +137,7 @@ export class DashboardIndex {
     return {
       facts,
       worklists: entry.candidates.map((c) => ({
-        list: c.list, since: new Date(c.sinceMs).toISOString(), due: nowMs > c.dueMs, ...(c.requestId !== undefined ? { requestId: c.requestId } : {}),
+        list: c.list, since: new Date(c.sinceMs).toISOString(), due: isDue(c, nowMs), ...(c.requestId !== undefined ? { requestId: c.requestId } : {}),
       })),
     };
   }

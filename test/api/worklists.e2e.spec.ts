@@ -72,6 +72,13 @@ test('given no X-Purpose, or an unknown list, then 400 naming the header, or 404
   expect([unknown.status, unknown.body.code]).toEqual([404, 'worklist.not_found']);
 });
 
+test('given limit and offset, then that page of the rows with the whole total; given an empty scope filter, then 400 naming it', async () => {
+  const page = await request(api.server).get('/worklists/devices-held-over-24h').query({ limit: '1', offset: '1' }).set(bearer(inspector)).set('X-Purpose', 'paging');
+  expect([page.status, page.body.total, page.body.offset, page.body.rows.map((row: { caseId: string }) => row.caseId)]).toEqual([200, 2, 1, [`${forceOf(1)}-ON`]]);
+  const empty = await request(api.server).get('/worklists').query({ borough: ' ' }).set(bearer(inspector));
+  expect([empty.status, empty.body.param]).toEqual([400, 'borough']);
+});
+
 test('given a case, then its overview has its timeline, its worklists now and an intact integrity check', async () => {
   const r = await request(api.server).get(`/cases/${forceOf(4)}-ON/overview`).set(bearer(inspector)).set('X-Purpose', 'case review');
   expect(r.status).toBe(200);

@@ -5,6 +5,7 @@
 import { CONTACT, T, type CaseDigest, type DeviceRequestPayload, type DigestEntry, type ReportPayload, type WithdrawalPayload } from '../../views/case-digest/case-digest.js';
 import { eventsInView } from '../../views/case-digest/case-facts.js';
 import { londonDay, londonEndOfDayMs, MS_PER_DAY, nthWorkingDayAfter } from '../../views/domain/calendar.js';
+import { compareByCodePoint } from '../../views/query.js';
 
 export const WORKLISTS = [
   'devices-held-over-24h',
@@ -179,14 +180,14 @@ export interface WorklistRow {
 const inScope = (e: CaseWorklistEntry, s: WorklistScope): boolean =>
   (s.force === null || e.force === s.force) && (s.borough === null || e.borough === s.borough) && (s.team === null || e.team === s.team);
 
-/** One worklist at `nowMs` over the cases in scope: oldest first (ties: case id, then request id). */
+/** One worklist at `nowMs` over the cases in scope: oldest first (ties: case id, then request id, by code point). */
 export function worklistRows(entries: Iterable<CaseWorklistEntry>, list: WorklistName, scope: WorklistScope, nowMs: number): WorklistRow[] {
   const hits: { e: CaseWorklistEntry; c: WorklistCandidate }[] = [];
   for (const e of entries) {
     if (e.candidates.length === 0 || !inScope(e, scope)) continue;
     for (const c of e.candidates) if (c.list === list && isDue(c, nowMs)) hits.push({ e, c });
   }
-  hits.sort((a, b) => a.c.sinceMs - b.c.sinceMs || cmp(a.e.caseId, b.e.caseId) || cmp(a.c.requestId ?? '', b.c.requestId ?? ''));
+  hits.sort((a, b) => a.c.sinceMs - b.c.sinceMs || compareByCodePoint(a.e.caseId, b.e.caseId) || compareByCodePoint(a.c.requestId ?? '', b.c.requestId ?? ''));
   return hits.map(({ e, c }) => ({
     caseId: e.caseId, force: e.force, borough: e.borough, team: e.team,
     since: new Date(c.sinceMs).toISOString(), days: (nowMs - c.sinceMs) / MS_PER_DAY,
@@ -203,5 +204,3 @@ export function worklistCounts(entries: Iterable<CaseWorklistEntry>, scope: Work
   }
   return counts;
 }
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,7 +1,7 @@
 // The dashboard's endpoints (issue 5; docs/worklists.md): the page and its assets, the ledger head it
 // polls for live refresh, the two distributions behind charts the views only summarise, the
 // supervisors' worklists, and the case page (timeline, flags, integrity: one audited read).
-import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { readFile } from 'node:fs/promises';
@@ -10,11 +10,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetLedgerHead, GetTimeline } from '../../../../libs/case-ledger/application/queries/ledger-queries.js';
 import { CLOCK, type Clock } from '../../../../libs/case-ledger/application/ports.js';
+import type {
+  CaseOverviewAnswer, DistributionsAnswer, HeadAnswer, ScopesAnswer, WorklistAnswer, WorklistSummaryAnswer,
+} from '../../../../libs/dashboard/dashboard-api.js';
 import { DashboardIndex } from '../../../../libs/dashboard/dashboard-index.js';
 import { WORKLISTS, WORKLIST_INFO, type WorklistName, type WorklistScope } from '../../../../libs/dashboard/rules/worklist-rules.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/port.js';
 import { verifyCase } from '../../../../libs/event-store/integrity/verify-case.js';
-import { parseViewParams } from '../../../../libs/views/query.js';
+import { parseViewParams, type ViewParams } from '../../../../libs/views/query.js';
 import { Access } from '../auth/policy.js';
 import { AccessRecorder } from '../access-recorder.js';
 import type { ApiRequest, HttpResponse } from '../http-types.js';
@@ -43,19 +46,30 @@ const PAGE_CSP = "default-src 'self';base-uri 'self';font-src 'self' https: data
 const ASSETS: Record<string, { file: string; type: string }> = {
   'app.js': { file: 'apps/dashboard/app.js', type: 'text/javascript; charset=utf-8' },
   'charts.js': { file: 'apps/dashboard/charts.js', type: 'text/javascript; charset=utf-8' },
+  'csv.js': { file: 'apps/dashboard/csv.js', type: 'text/javascript; charset=utf-8' },
   'style.css': { file: 'apps/dashboard/style.css', type: 'text/css; charset=utf-8' },
   'chart.umd.min.js': { file: 'node_modules/chart.js/dist/chart.umd.min.js', type: 'text/javascript; charset=utf-8' },
 };
 
-function scopeOf(req: ApiRequest, q: Record<string, string>): WorklistScope {
-  const value = (name: 'force' | 'borough' | 'team'): string | null => {
-    const v = q[name];
-    if (v === undefined) return null;
-    if (v.trim() === '') throw new ProblemError(400, 'request.invalid_parameter', 'Bad Request', `${name} must not be empty`, { param: name });
-    return v;
-  };
-  return { force: req.reach === 'own-force' ? req.principal!.force! : value('force'), borough: value('borough'), team: value('team') };
+/**
+ * The query's view parameters (validated as the views validate them: an empty filter is refused,
+ * naming it); a supervisor's force is forced to theirs, as on /views.
+ */
+function viewParamsOf(req: ApiRequest, q: Record<string, string | undefined>, nowMs: number): ViewParams {
+  const raw: Record<string, string | undefined> = { ...q };
+  if (req.reach === 'own-force') raw.force = req.principal!.force!;
+  return parseViewParams(raw, nowMs);
 }
+
+function scopeOf(req: ApiRequest, q: Record<string, string>, nowMs: number): WorklistScope {
+  const { force, borough, team } = viewParamsOf(req, { force: q.force, borough: q.borough, team: q.team }, nowMs);
+  return { force, borough, team };
+}
+
+/** The force, borough and team filters in the OpenAPI document. */
+const ScopeQueries = () => applyDecorators(
+  ApiQuery({ name: 'force', required: false }), ApiQuery({ name: 'borough', required: false }), ApiQuery({ name: 'team', required: false }),
+);
 
 const listName = (raw: string | undefined): WorklistName => {
   if (!(WORKLISTS as readonly string[]).includes(raw ?? '')) {
@@ -115,7 +129,7 @@ export class DashboardController {
   @Access('dashboard.head')
   @NoRateLimit()
   @ApiOperation({ summary: 'The ledger head {position, hash}: the dashboard polls it and refreshes when it moves.' })
-  async head(@Req() req: ApiRequest): Promise<unknown> {
+  async head(@Req() req: ApiRequest): Promise<HeadAnswer> {
     queryOf(req, []);
     return this.queries.execute(new GetLedgerHead());
   }
@@ -123,7 +137,7 @@ export class DashboardController {
   @Get('dashboard/scopes')
   @Access('dashboard.scopes')
   @ApiOperation({ summary: 'The (force, borough, team) combinations cases are reported under: the filters\' choices. Supervisors (own force only), inspectors, analysts.' })
-  async scopes(@Req() req: ApiRequest): Promise<unknown> {
+  async scopes(@Req() req: ApiRequest): Promise<ScopesAnswer> {
     queryOf(req, []);
     const units = await this.index.scopes();
     return { units: req.reach === 'own-force' ? units.filter((u) => u.force === req.principal!.force) : units };
@@ -132,24 +146,20 @@ export class DashboardController {
   @Get('dashboard/distributions')
   @Access('dashboard.distributions')
   @ApiOperation({ summary: 'Days from report to withdrawal (cumulative per day) and victim-device retention (bins), now, over a cohort. Supervisors (own force), inspectors, analysts.' })
-  @ApiQuery({ name: 'reportedFrom', required: false }) @ApiQuery({ name: 'reportedTo', required: false })
-  @ApiQuery({ name: 'force', required: false }) @ApiQuery({ name: 'borough', required: false }) @ApiQuery({ name: 'team', required: false })
-  async distributions(@Req() req: ApiRequest): Promise<unknown> {
+  @ApiQuery({ name: 'reportedFrom', required: false }) @ApiQuery({ name: 'reportedTo', required: false }) @ScopeQueries()
+  async distributions(@Req() req: ApiRequest): Promise<DistributionsAnswer> {
     const q = queryOf(req, ['reportedFrom', 'reportedTo', ...SCOPE_PARAMS]);
-    const raw: Record<string, string | undefined> = { ...q };
-    if (req.reach === 'own-force') raw.force = req.principal!.force!;
-    const params = parseViewParams(raw, this.clock.now());
-    return this.index.distributions(params);
+    return this.index.distributions(viewParamsOf(req, q, this.clock.now()));
   }
 
   @Get('worklists')
   @Access('worklists.summary')
   @ApiOperation({ summary: 'How many rows each worklist has now (no case ids). Supervisors (own force: the force filter is forced), inspectors.' })
-  @ApiQuery({ name: 'force', required: false }) @ApiQuery({ name: 'borough', required: false }) @ApiQuery({ name: 'team', required: false })
-  async summary(@Req() req: ApiRequest): Promise<unknown> {
+  @ScopeQueries()
+  async summary(@Req() req: ApiRequest): Promise<WorklistSummaryAnswer> {
     const q = queryOf(req, [...SCOPE_PARAMS]);
-    const scope = scopeOf(req, q);
     const now = this.clock.now();
+    const scope = scopeOf(req, q, now);
     const counts = await this.index.counts(scope, now);
     return {
       asOf: new Date(now).toISOString(), scope,
@@ -162,15 +172,15 @@ export class DashboardController {
   @ApiOperation({ summary: 'One worklist\'s rows now, oldest first, each naming its case. Supervisors (own force), inspectors. Access-logged.' })
   @ApiParam({ name: 'name', enum: [...WORKLISTS] })
   @ApiHeader(PURPOSE_HEADER)
-  @ApiQuery({ name: 'force', required: false }) @ApiQuery({ name: 'borough', required: false }) @ApiQuery({ name: 'team', required: false })
+  @ScopeQueries()
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 200' }) @ApiQuery({ name: 'offset', required: false })
-  async worklist(@Req() req: ApiRequest): Promise<unknown> {
+  async worklist(@Req() req: ApiRequest): Promise<WorklistAnswer> {
     const name = listName(req.params.name);
     const q = queryOf(req, [...SCOPE_PARAMS, 'limit', 'offset']);
-    const scope = scopeOf(req, q);
+    const now = this.clock.now();
+    const scope = scopeOf(req, q, now);
     const limit = intParam(q, 'limit', 200, 1, 1000);
     const offset = intParam(q, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const now = this.clock.now();
     const rows = await this.index.worklist(name, scope, now);
     const filter: Record<string, string> = { worklist: name };
     for (const k of SCOPE_PARAMS) if (scope[k] !== null) filter[k] = scope[k]!;
@@ -183,7 +193,7 @@ export class DashboardController {
   @ApiOperation({ summary: 'The case page: timeline (voided entries marked), the flags and worklists that apply now, and the case\'s integrity check. Officers and supervisors (own force), inspectors. Access-logged.' })
   @ApiParam({ name: 'caseId' })
   @ApiHeader(PURPOSE_HEADER)
-  async caseOverview(@Req() req: ApiRequest): Promise<unknown> {
+  async caseOverview(@Req() req: ApiRequest): Promise<CaseOverviewAnswer> {
     queryOf(req, []);
     const caseId = req.params.caseId!;
     const now = this.clock.now();

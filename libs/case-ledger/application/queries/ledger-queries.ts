@@ -4,6 +4,7 @@ import { EVENT_STORE, type EventStore, type LedgerHead } from '../../../event-st
 import { verifyEventStore, type VerifyReport } from '../../../event-store/integrity/verify.js';
 import type { StoredCaseEvent } from '../../domain/vocabulary.js';
 import { instantMs, toInterchangeLine } from '../../domain/interchange.js';
+import type { TimelineEntry } from './timeline-entry.js';
 
 const PAGE = 5000;
 
@@ -49,12 +50,7 @@ export class ExportEventsHandler implements IQueryHandler<ExportEvents, AsyncIte
   }
 }
 
-export interface TimelineEntry {
-  position: number;
-  streamVersion: number;
-  event: Record<string, unknown>;
-  voided?: { byEventId: string; reason: string };
-}
+export type { TimelineEntry } from './timeline-entry.js';
 
 /** A case's events in the order they happened (occurredAt, ties in ledger order), voided ones marked. */
 export class GetTimeline extends Query<TimelineEntry[]> {
@@ -85,7 +81,7 @@ export class GetTimelineHandler implements IQueryHandler<GetTimeline, TimelineEn
         return {
           position: e.position,
           streamVersion: e.streamVersion,
-          event: toInterchangeLine(e) as Record<string, unknown>,
+          event: toInterchangeLine(e),
           ...(voided ? { voided } : {}),
         };
       });
