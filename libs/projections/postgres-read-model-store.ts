@@ -36,7 +36,11 @@ export class PostgresReadModelStore implements ReadModelStore {
           projection text PRIMARY KEY, position bigint NOT NULL, max_recorded_at bigint NOT NULL);
         CREATE TABLE IF NOT EXISTS read_model_row (
           projection text NOT NULL, key text COLLATE "C" NOT NULL, state text NOT NULL, facts text NOT NULL,
-          PRIMARY KEY (projection, key));`);
+          PRIMARY KEY (projection, key));
+        -- Rows (a digest and its facts, a few KB) stay in the table uncompressed rather than being
+        -- compressed and moved to TOAST whenever they pass 2 KB: each rewrite costs less (issue 3).
+        ALTER TABLE read_model_row ALTER COLUMN state SET STORAGE MAIN, ALTER COLUMN facts SET STORAGE MAIN,
+          SET (toast_tuple_target = 8160);`);
     });
     return this.ready;
   }
