@@ -78,13 +78,13 @@ export class PostgresReadModelStore implements ReadModelStore {
     return this.scan(projection, 'facts', onPage as (rows: Record<string, string>[]) => void);
   }
 
-  scanStates(projection: string, onPage: (rows: { key: string; state: string }[]) => void): Promise<void> {
-    return this.scan(projection, 'state', onPage as (rows: Record<string, string>[]) => void);
-  }
-
   async commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void> {
     await this.init();
     await this.transaction(async (c) => {
+      // No wait for the WAL flush: a read model is derived from the log, and its rows and checkpoint
+      // commit atomically, so a server crash can only take it back to an earlier checkpoint, from which
+      // it catches up again (the events themselves are appended with synchronous commits).
+      await c.query("SET LOCAL synchronous_commit = off");
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${projection}`]);
       const cur = await c.query('SELECT position FROM read_model_checkpoint WHERE projection = $1', [projection]);
       const current = cur.rows.length ? Number((cur.rows[0] as { position: string }).position) : 0;

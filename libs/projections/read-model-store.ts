@@ -24,8 +24,6 @@ export interface ReadModelStore {
   load(projection: string, keys: string[]): Promise<Map<string, string>>;
   /** Every row's facts, in key order, in pages (for queries and start-up). */
   scanFacts(projection: string, onPage: (rows: { key: string; facts: string }[]) => void): Promise<void>;
-  /** Every row's state, in key order, in pages (for views at a past asOf). */
-  scanStates(projection: string, onPage: (rows: { key: string; state: string }[]) => void): Promise<void>;
   /** Writes rows and moves the checkpoint forward, in ONE transaction; refuses to move it backwards. */
   commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void>;
   /** Drops every row and the checkpoint of a projection, in one transaction (the start of a rebuild). */

@@ -14,7 +14,10 @@ export class SqliteReadModelStore implements ReadModelStore {
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, 'ledger.sqlite'));
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    // This connection only writes read models: NORMAL (no fsync per commit; WAL mode keeps each commit
+    // atomic and a kill -9 loses nothing). A power cut can take the read model back to an earlier
+    // checkpoint, from which it catches up; the event store's own connection stays FULL.
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS read_model_checkpoint (
@@ -35,7 +38,6 @@ export class SqliteReadModelStore implements ReadModelStore {
           'ON CONFLICT (projection) DO UPDATE SET position = excluded.position, max_recorded_at = excluded.max_recorded_at',
       ),
       scanFacts: this.db.prepare('SELECT key, facts FROM read_model_row WHERE projection = ? AND key > ? ORDER BY key LIMIT ?'),
-      scanStates: this.db.prepare('SELECT key, state FROM read_model_row WHERE projection = ? AND key > ? ORDER BY key LIMIT ?'),
       deleteRows: this.db.prepare('DELETE FROM read_model_row WHERE projection = ?'),
       deleteCheckpoint: this.db.prepare('DELETE FROM read_model_checkpoint WHERE projection = ?'),
     };
@@ -66,10 +68,6 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async scanFacts(projection: string, onPage: (rows: { key: string; facts: string }[]) => void): Promise<void> {
     this.scan(this.stmts.scanFacts, projection, onPage);
-  }
-
-  async scanStates(projection: string, onPage: (rows: { key: string; state: string }[]) => void): Promise<void> {
-    this.scan(this.stmts.scanStates, projection, onPage);
   }
 
   async commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void> {
