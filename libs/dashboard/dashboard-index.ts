@@ -1,5 +1,5 @@
 // The dashboard's read model: per case, its worklist candidates and the few facts the distributions
-// count, derived from the durable case digests (libs/projections, `case-digest-v1`) and kept in
+// count, derived from the durable case digests (libs/projections, decoded by the projection itself) and kept in
 // memory. Loaded by one scan of the digests; afterwards, each query first brings the digest
 // projection up to the log's head, then re-derives only the cases whose events arrived since (read
 // from the global log between the position it last saw and the projection's checkpoint).
@@ -73,7 +73,7 @@ export class DashboardIndex {
     const states = await this.readModels.load(caseDigestProjection.name, [...changed]);
     for (const key of changed) {
       const state = states.get(key);
-      const row = state === undefined ? null : rowOf(JSON.parse(state) as CaseDigest);
+      const row = state === undefined ? null : rowOf(caseDigestProjection.decodeState(state));
       if (row === null) this.rows.delete(key); else this.rows.set(key, row);
     }
     this.position = cp.position;
@@ -83,7 +83,7 @@ export class DashboardIndex {
     const rows = new Map<string, CaseRow>();
     await this.readModels.scanStates(caseDigestProjection.name, (page) => {
       for (const r of page) {
-        const row = rowOf(JSON.parse(r.state) as CaseDigest);
+        const row = rowOf(caseDigestProjection.decodeState(r.state));
         if (row !== null) rows.set(r.key, row);
       }
     });
@@ -130,7 +130,7 @@ export class DashboardIndex {
     await this.views.catchUp();
     const state = (await this.readModels.load(caseDigestProjection.name, [caseId])).get(caseId);
     if (state === undefined) return null;
-    const digest = JSON.parse(state) as CaseDigest;
+    const digest = caseDigestProjection.decodeState(state);
     const facts = caseFacts(digest, nowMs);
     const entry = worklistEntry(digest, nowMs);
     if (facts === null || entry === null) return null;

@@ -1,13 +1,14 @@
 import type { EventStore } from '../event-store/port.js';
 import type { CaseDigest } from '../views/case-digest/case-digest.js';
+import { decodeDigest, decodeFacts } from '../views/case-digest/digest-codec.js';
 import { caseFacts, factsHoldAt, type CaseFacts } from '../views/case-digest/case-facts.js';
 import { aggregateView, computeView, type ViewName, type ViewParams, type ViewResult } from '../views/query.js';
 import type { Checkpoint, ReadModelStore } from './read-model-store.js';
 import { ProjectionRunner, type Progress } from './projection-runner.js';
 import { caseDigestProjection } from './case-digest-projection.js';
 
-/** Above this many cases needing a replay, one scan of every digest beats fetching them by key. */
-const SCAN_THRESHOLD = 2000;
+/** Digests fetched per round trip when cases are recomputed for a past asOf. */
+const LOAD_CHUNK = 2000;
 
 export interface ViewAnswer<N extends ViewName = ViewName> {
   view: ViewResult<N>;
@@ -23,7 +24,7 @@ export interface ViewAnswer<N extends ViewName = ViewName> {
  * so a view at any asOf is exact.
  */
 export class CaseViews {
-  readonly runner: ProjectionRunner<CaseDigest>;
+  readonly runner: ProjectionRunner<CaseDigest, CaseFacts | null>;
   private facts: Map<string, CaseFacts> | undefined;
   private loading: Promise<Map<string, CaseFacts>> | undefined;
   /** The cached facts as an array, rebuilt only after a commit changed them. */
@@ -42,7 +43,7 @@ export class CaseViews {
         if (!this.facts) return;
         for (const r of rows) {
           if (r.facts === null) this.facts.delete(r.key);
-          else this.facts.set(r.key, r.facts as CaseFacts);
+          else this.facts.set(r.key, r.facts);
         }
       },
     });
@@ -70,7 +71,7 @@ export class CaseViews {
       const map = new Map<string, CaseFacts>();
       await this.readModels.scanFacts(caseDigestProjection.name, (rows) => {
         for (const r of rows) {
-          const f = JSON.parse(r.facts) as CaseFacts | null;
+          const f = decodeFacts(r.facts);
           if (f !== null) map.set(r.key, f);
         }
       });
@@ -96,18 +97,20 @@ export class CaseViews {
       // cannot be in view at all (reported after asOf, so its report was recorded after it too).
       else if (f.reportedAtMs <= params.asOfMs) replay.push(key);
     }
-    if (replay.length) {
-      const recompute = (state: string) => {
-        const f = caseFacts(JSON.parse(state) as CaseDigest, params.asOfMs);
+    // Their digests, fetched by key in chunks (sorted: neighbouring rows), the next chunk read while
+    // this one is recomputed.
+    replay.sort();
+    const load = (from: number) => {
+      const pending = this.readModels.load(caseDigestProjection.name, replay.slice(from, from + LOAD_CHUNK));
+      pending.catch(() => {}); // awaited below, unless an earlier chunk failed
+      return pending;
+    };
+    for (let from = 0, next = replay.length ? load(0) : null; next !== null; from += LOAD_CHUNK) {
+      const rows = await next;
+      next = from + LOAD_CHUNK < replay.length ? load(from + LOAD_CHUNK) : null;
+      for (const state of rows.values()) {
+        const f = caseFacts(decodeDigest(state), params.asOfMs);
         if (f !== null) input.push(f);
-      };
-      if (replay.length > SCAN_THRESHOLD) {
-        const wanted = new Set(replay);
-        await this.readModels.scanStates(caseDigestProjection.name, (rows) => {
-          for (const r of rows) if (wanted.has(r.key)) recompute(r.state);
-        });
-      } else {
-        for (const state of (await this.readModels.load(caseDigestProjection.name, replay)).values()) recompute(state);
       }
     }
     return { view: computeView(name, input, params), position: cp.position, replayedCases: replay.length };

@@ -4,24 +4,35 @@ import type { Checkpoint, ReadModelRow, ReadModelStore } from './read-model-stor
 import { LruMap } from '../common/lru-map.js';
 
 /** A read model with one row per key, folded from the global log by a pure `evolve`. */
-export interface KeyedProjection<S> {
+export interface KeyedProjection<S, F = unknown> {
   name: string;
+  /** Names this projection replaces (an older format): their rows are dropped when this one starts from scratch. */
+  supersedes?: readonly string[];
   keyOf(event: StoredCaseEvent): string;
+  /**
+   * True when no earlier event of the log has this event's key (e.g. the first event of a case's
+   * stream), so its row cannot exist yet and need not be looked up.
+   */
+  startsKey?(event: StoredCaseEvent): boolean;
   /** Pure, never throws, and idempotent by stored position (an event already folded is ignored). */
   evolve(state: S | null, event: StoredCaseEvent): S;
   /** What queries read for "now", derived from the state whenever the row is written. */
-  facts(state: S): unknown;
+  facts(state: S): F;
+  /** The stored text of a state and of its facts, and a state back from its text. */
+  encodeState(state: S): string;
+  decodeState(text: string): S;
+  encodeFacts(facts: F): string;
   /** recordedAt of an event, in ms (kept per checkpoint: views for an asOf at or after it need no replay). */
   recordedAtMs(event: StoredCaseEvent): number;
 }
 
-export interface RunnerOptions {
+export interface RunnerOptions<F = unknown> {
   /** Events read and committed per transaction. */
   batchSize?: number;
   /** Parsed states kept in memory between batches. */
   cacheSize?: number;
   /** Called after each commit with the rows it wrote (e.g. to refresh an in-memory query cache). */
-  onCommit?: (rows: { key: string; facts: unknown }[], checkpoint: Checkpoint) => void;
+  onCommit?: (rows: { key: string; facts: F }[], checkpoint: Checkpoint) => void;
 }
 
 export interface Progress { position: number; head: number; events: number }
@@ -30,15 +41,15 @@ export interface Progress { position: number; head: number; events: number }
  * Feeds a projection from the store's global log, durably: each batch's rows and the checkpoint
  * are written in one transaction, so a crash at any moment neither double-counts nor skips.
  */
-export class ProjectionRunner<S> {
+export class ProjectionRunner<S, F = unknown> {
   private readonly cache: LruMap<string, S>;
   private checkpointCache: Checkpoint | undefined;
 
   constructor(
     private readonly events: EventStore,
     private readonly readModels: ReadModelStore,
-    private readonly projection: KeyedProjection<S>,
-    private readonly options: RunnerOptions = {},
+    private readonly projection: KeyedProjection<S, F>,
+    private readonly options: RunnerOptions<F> = {},
   ) {
     this.cache = new LruMap(options.cacheSize ?? 50000);
   }
@@ -53,15 +64,22 @@ export class ProjectionRunner<S> {
     const batchSize = this.options.batchSize ?? 10000;
     let cp = await this.readModels.checkpoint(this.projection.name);
     this.checkpointCache = cp;
+    if (cp.position === 0) for (const old of this.projection.supersedes ?? []) await this.readModels.reset(old);
     const head = onProgress ? (await this.events.head()).position : 0;
     let applied = 0;
-    for (;;) {
-      const batch = await this.events.readAll({ fromPosition: cp.position + 1, limit: batchSize });
+    const read = (fromPosition: number): Promise<StoredCaseEvent[]> => {
+      const pending = this.events.readAll({ fromPosition, limit: batchSize });
+      pending.catch(() => {}); // awaited below, unless a commit fails first
+      return pending;
+    };
+    for (let next: Promise<StoredCaseEvent[]> | null = read(cp.position + 1); next !== null; ) {
+      const batch: StoredCaseEvent[] = await next;
       if (!batch.length) break;
+      // Pipelined: the next batch is read while this one is folded and committed.
+      next = batch.length < batchSize ? null : read(batch[batch.length - 1]!.position + 1);
       cp = await this.apply(batch, cp);
       applied += batch.length;
       onProgress?.({ position: cp.position, head, events: applied });
-      if (batch.length < batchSize) break;
     }
     return cp;
   }
@@ -91,11 +109,17 @@ export class ProjectionRunner<S> {
 
   private async apply(batch: StoredCaseEvent[], from: Checkpoint): Promise<Checkpoint> {
     const p = this.projection;
-    const keys = new Set<string>();
-    for (const e of batch) keys.add(p.keyOf(e));
-    const missing = [...keys].filter((k) => !this.cache.has(k));
+    // Rows to look up: keys not cached, unless the batch starts them (no row can exist yet).
+    const seen = new Set<string>();
+    const missing: string[] = [];
+    for (const e of batch) {
+      const key = p.keyOf(e);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!this.cache.has(key) && !p.startsKey?.(e)) missing.push(key);
+    }
     if (missing.length) {
-      for (const [k, text] of await this.readModels.load(p.name, missing)) this.cache.set(k, JSON.parse(text) as S);
+      for (const [k, text] of await this.readModels.load(p.name, missing)) this.cache.set(k, p.decodeState(text));
     }
     const changed = new Map<string, S>();
     let maxRecordedAt = from.maxRecordedAt;
@@ -107,10 +131,10 @@ export class ProjectionRunner<S> {
       if (rec > maxRecordedAt) maxRecordedAt = rec;
     }
     const rows: ReadModelRow[] = [];
-    const published: { key: string; facts: unknown }[] = [];
+    const published: { key: string; facts: F }[] = [];
     for (const [key, state] of changed) {
       const facts = p.facts(state);
-      rows.push({ key, state: JSON.stringify(state), facts: JSON.stringify(facts) });
+      rows.push({ key, state: p.encodeState(state), facts: p.encodeFacts(facts) });
       published.push({ key, facts });
     }
     const cp: Checkpoint = { position: batch[batch.length - 1]!.position, maxRecordedAt };

@@ -24,7 +24,7 @@ export interface ReadModelStore {
   load(projection: string, keys: string[]): Promise<Map<string, string>>;
   /** Every row's facts, in key order, in pages (for queries and start-up). */
   scanFacts(projection: string, onPage: (rows: { key: string; facts: string }[]) => void): Promise<void>;
-  /** Every row's state, in key order, in pages (for views at a past asOf). */
+  /** Every row's state, in key order, in pages (for a read model derived from these rows, e.g. the dashboard's). */
   scanStates(projection: string, onPage: (rows: { key: string; state: string }[]) => void): Promise<void>;
   /** Writes rows and moves the checkpoint forward, in ONE transaction; refuses to move it backwards. */
   commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void>;

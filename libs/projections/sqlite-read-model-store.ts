@@ -14,7 +14,10 @@ export class SqliteReadModelStore implements ReadModelStore {
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, 'ledger.sqlite'));
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    // This connection only writes read models: NORMAL (no fsync per commit; WAL mode keeps each commit
+    // atomic and a kill -9 loses nothing). A power cut can take the read model back to an earlier
+    // checkpoint, from which it catches up; the event store's own connection stays FULL.
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS read_model_checkpoint (

@@ -1,6 +1,7 @@
 // The case digest: the read model's one row per case. A compact, JSON-serialisable record of the
 // case's events holding only what the inspectors' views need, fed from the global log in ledger
 // order by `evolveDigest`. Views never read events: they read `caseFacts(digest, asOf)`.
+// The read model stores it in the shorter text form of `digest-codec.ts` (same content).
 //
 // Least data: no free text and no pseudonyms. Texts the views test for emptiness
 // (lineOfEnquiry, alternativesConsidered) are kept as an "is empty" boolean; the written notice of
