@@ -57,6 +57,16 @@ export function eventKeyHex(eventId: string): string | undefined {
   return id.slice(0, 8) + id.slice(9, 13) + id.slice(14, 18) + id.slice(19, 23) + id.slice(24);
 }
 
+/** The distinct keys of these eventIds (ids that are not UUIDs cannot be stored: left out). */
+export function eventKeysHex(eventIds: string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const id of eventIds) {
+    const hex = eventKeyHex(id);
+    if (hex !== undefined) keys.add(hex);
+  }
+  return keys;
+}
+
 const PREFIX = '{"eventId":"';
 /**
  * The eventId written in a stored body. Bodies the stores write begin with it, so this is a slice;

@@ -27,7 +27,7 @@ import { DomainError } from '../../case-ledger/domain/errors.js';
 import type {
   AppendOutcome, AppendRequest, EventStore, LedgerHead, ReadAllOptions, StoredRecord,
 } from '../port.js';
-import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
+import { decodeBody, storedFromLine, eventKeysHex } from '../codec.js';
 import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
 import { HeadWaiters } from '../head-waiters.js';
 import { GENESIS_CHAIN_HEX, sealEvents, type ChainTip } from '../integrity/hash-chain.js';
@@ -506,11 +506,7 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async findEvents(eventIds: string[]): Promise<StoredCaseEvent[]> {
-    const keys = new Set<string>();
-    for (const id of eventIds) {
-      const hex = eventKeyHex(id);
-      if (hex !== undefined) keys.add(hex);
-    }
+    const keys = eventKeysHex(eventIds);
     // An event indexed by a commit still being applied is not stored yet: not found (yet).
     const found = await mapLimit([...keys], this.o.concurrency, (k) => this.indexed(k, false));
     return found.flatMap((f) => (f.event ? [f.event] : []));

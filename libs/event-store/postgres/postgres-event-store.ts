@@ -8,7 +8,7 @@ import { DomainError } from '../../case-ledger/domain/errors.js';
 import type {
   AppendOutcome, AppendRequest, EventStore, LedgerHead, ReadAllOptions, StoredRecord,
 } from '../port.js';
-import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
+import { decodeBody, storedFromLine, eventKeysHex } from '../codec.js';
 import { judgeRequest, prepareRequest, type Judgement, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
 import { HeadWaiters } from '../head-waiters.js';
 import { PackedRecord, packedPage } from '../packed-records.js';
@@ -370,11 +370,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async findEvents(eventIds: string[]): Promise<StoredCaseEvent[]> {
-    const keys = new Set<string>();
-    for (const id of eventIds) {
-      const hex = eventKeyHex(id);
-      if (hex !== undefined) keys.add(hex);
-    }
+    const keys = eventKeysHex(eventIds);
     if (keys.size === 0) return [];
     const { rows } = await this.sql.query<EventRow>(this.q.byKeys, [[...keys]]);
     return rows.map((r) => decodeBody(r.body, Number(r.position), r.stream_version));

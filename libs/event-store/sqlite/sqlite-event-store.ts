@@ -10,7 +10,7 @@ import { DomainError, VersionConflictError } from '../../case-ledger/domain/erro
 import type {
   AppendOutcome, AppendRequest, EventStore, LedgerHead, ReadAllOptions, StoredRecord,
 } from '../port.js';
-import { decodeBody, eventKeyHex, storedFromLine } from '../codec.js';
+import { decodeBody, storedFromLine, eventKeysHex } from '../codec.js';
 import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
 import { HeadWaiters } from '../head-waiters.js';
 import { PackedRecord, packedPage } from '../packed-records.js';
@@ -298,11 +298,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async findEvents(eventIds: string[]): Promise<StoredCaseEvent[]> {
-    const keys = new Set<string>();
-    for (const id of eventIds) {
-      const hex = eventKeyHex(id);
-      if (hex !== undefined) keys.add(hex);
-    }
+    const keys = eventKeysHex(eventIds);
     const out: StoredCaseEvent[] = [];
     for (const hex of keys) {
       const r = this.st.byKey.get(hex);
