@@ -64,8 +64,7 @@ export class RecordCaseEventHandler implements ICommandHandler<RecordCaseEvent, 
         // Let the requests whose I/O has just completed join this round (I/O callbacks run before setImmediate's).
         await new Promise<void>((r) => setImmediate(r));
         // At most one line per case per round, in arrival order; the others wait for the next round
-        // and are judged on its stored result. (Two lines of one case in a round are judged one on
-        // the other; if the first is refused by the store, the second is refused with it.)
+        // and are judged on its stored result.
         const round: Pending[] = [];
         const rest: Pending[] = [];
         const cases = new Set<unknown>();
