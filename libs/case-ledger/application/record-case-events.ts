@@ -46,6 +46,10 @@ export class FreshCaseStates implements CaseStates {
     const streams = await this.store.readStreams(missing);
     for (const id of missing) this.set(id, foldCase(streams.get(id) ?? []));
   }
+  /** Whether this case's state is held (no need to read it from the store). */
+  has(caseId: string): boolean {
+    return this.states.has(caseId);
+  }
   get(caseId: string): CaseState {
     return this.states.get(caseId) ?? foldCase([]);
   }
@@ -82,13 +86,26 @@ export interface RecordOptions {
 const conflict = (prior: CaseEvent, event: CaseEvent) =>
   new EventIdConflictError(event.metadata.eventId, contentDifferences(prior, event));
 
+/** A batch judged against its cases' states (phase 1 of `recordEvents`), not yet appended. */
+export interface JudgedBatch {
+  readonly items: EventToRecord[];
+  readonly outcomes: (RecordOutcome | undefined)[];
+  /** The accepted events, one request each, with their case's version as the store's guard. */
+  readonly requests: AppendRequest[];
+  /** item -> index in requests (-1: not appended) */
+  readonly requestOf: number[];
+  /** normalised eventId -> item appending it in this batch */
+  readonly batchIndex: Map<string, number>;
+  /** Duplicate candidates: an eventId the case already holds (stored, or earlier in the batch). */
+  readonly known: { i: number; version: number }[];
+}
+
 /**
  * Records a batch: each event judged in order against its case as left by the events before it
  * (those of the same batch included), the accepted ones appended in one transaction. Domain errors
  * come back per event; anything else (the store is down) throws for the whole batch.
  */
 export async function recordEvents(store: EventStore, states: CaseStates, items: EventToRecord[], options: RecordOptions = {}): Promise<RecordOutcome[]> {
-  const outcomes = new Array<RecordOutcome | undefined>(items.length);
   await states.load(items.map((i) => i.event.metadata.caseId));
 
   const elsewhere = new Map<string, StoredCaseEvent>();
@@ -96,12 +113,21 @@ export async function recordEvents(store: EventStore, states: CaseStates, items:
     const ids = items.filter((i) => i.eventIdGiven && !findEntry(states.get(i.event.metadata.caseId), i.event.metadata.eventId)).map((i) => i.event.metadata.eventId);
     if (ids.length) for (const e of await store.findEvents(ids)) elsewhere.set(normalizeEventId(e.metadata.eventId), e);
   }
+  return appendJudged(store, states, judgeEvents(states, items, elsewhere));
+}
 
-  // 1. Judge in order. An eventId the case already holds (stored, or earlier in this batch) is a
-  //    duplicate candidate, compared below; the others are decided and their case's state evolved.
+/**
+ * Phase 1 of `recordEvents`, synchronous: judge each event in order against its case's state (which
+ * `states.load` has made available), evolving the states of the accepted ones. The importer runs it
+ * for the next chunk while the current one is being written (see CaseImporter).
+ */
+export function judgeEvents(states: CaseStates, items: EventToRecord[], elsewhere: ReadonlyMap<string, StoredCaseEvent> = new Map()): JudgedBatch {
+  const outcomes = new Array<RecordOutcome | undefined>(items.length);
+  // An eventId the case already holds (stored, or earlier in this batch) is a duplicate candidate,
+  // compared in phase 2; the others are decided and their case's state evolved.
   const requests: AppendRequest[] = [];
-  const requestOf = new Array<number>(items.length).fill(-1); // item -> index in requests
-  const batchIndex = new Map<string, number>(); // normalised eventId -> item appending it in this batch
+  const requestOf = new Array<number>(items.length).fill(-1);
+  const batchIndex = new Map<string, number>();
   const known: { i: number; version: number }[] = [];
   items.forEach((item, i) => {
     const { event } = item;
@@ -130,7 +156,17 @@ export async function recordEvents(store: EventStore, states: CaseStates, items:
       outcomes[i] = { status: 'rejected', error: e };
     }
   });
+  return { items, outcomes, requests, requestOf, batchIndex, known };
+}
 
+/**
+ * Phases 2 to 4 of `recordEvents`: fetch the stored originals of duplicate candidates, append the
+ * accepted events in one transaction (the store judges each request again under its lock: expected
+ * version, eventId), and answer every event. A request the store refuses makes its case's state be
+ * read again next time.
+ */
+export async function appendJudged(store: EventStore, states: CaseStates, judged: JudgedBatch): Promise<RecordOutcome[]> {
+  const { items, outcomes, requests, requestOf, batchIndex, known } = judged;
   // 2. Duplicate candidates whose original is stored: fetch it and compare content.
   const fromStore = known.filter(({ i }) => !batchIndex.has(normalizeEventId(items[i]!.event.metadata.eventId)));
   const stored = new Map<string, StoredCaseEvent>();

@@ -3,7 +3,10 @@ import type { CaseEvent } from '../../domain/vocabulary.js';
 import { VersionConflictError } from '../../domain/errors.js';
 import { parseEventLine } from '../../domain/interchange.js';
 import { contentEventId } from '../event-ids.js';
-import { CachedCaseStates, FreshCaseStates, recordEvents, type EventToRecord, type RecordOutcome } from '../record-case-events.js';
+import { preEncodeParsed } from '../../../event-store/codec.js';
+import {
+  appendJudged, CachedCaseStates, FreshCaseStates, judgeEvents, recordEvents, type EventToRecord, type JudgedBatch, type RecordOutcome,
+} from '../record-case-events.js';
 
 export interface ImportReport { appended: number; duplicates: number; rejected: number }
 
@@ -21,19 +24,32 @@ export interface ImportOptions {
 }
 
 interface Candidate extends EventToRecord { line: number }
-interface Chunk { candidates: Candidate[]; lines: number; bytes: number }
+interface Chunk {
+  candidates: Candidate[];
+  lines: number;
+  bytes: number;
+  /** Judged ahead, while the chunk before it was written (undefined: judge when its turn comes). */
+  judged?: JudgedBatch;
+}
 const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
 /** Lines parsed between two turns of the event loop while a chunk is being written (lets its I/O progress). */
 const PARSE_SLICE = 256;
 
 /**
  * Appends an NDJSON stream of interchange lines. Lines are parsed and validated one by one, then each
- * chunk goes through the ledger's one write path (`recordEvents`): every line judged against its
- * case's history as the lines before it leave it (idempotency by eventId, order rules), the accepted
- * ones appended in one transaction with each case's expected version. A crash loses at most the chunk
- * in flight, which was never acknowledged; re-running the same input counts what is already stored as
- * duplicates. Case states are kept between chunks. While a chunk is being written (PostgreSQL: on the
- * server), the next one is read and parsed.
+ * chunk goes through the ledger's one write path (`recordEvents`' phases: load the cases' states,
+ * `judgeEvents`, `appendJudged`): every line judged against its case's history as the lines before it
+ * leave it (idempotency by eventId, order rules), the accepted ones appended in one transaction with
+ * each case's expected version. A crash loses at most the chunk in flight, which was never
+ * acknowledged; re-running the same input counts what is already stored as duplicates. Case states
+ * are kept between chunks.
+ *
+ * Pipeline: while a chunk is being written (by the embedded store's writer thread, or on the
+ * PostgreSQL server), the next one is read, parsed, encoded and judged against the states the chunk
+ * in flight leaves. It is appended only once that chunk is done, and only if every event that chunk
+ * was to append was appended: otherwise (another writer got in, an eventId turned out stored) its
+ * judgement is thrown away and it is judged again on its cases read afresh. So every line is judged
+ * on exactly the history it is appended after, and lines go into the ledger in input order.
  */
 export class CaseImporter {
   private readonly states: CachedCaseStates;
@@ -52,10 +68,19 @@ export class CaseImporter {
     let lineNo = 0;
     let bytes = 0;
     let appendedAt = this.options.now();
-    let writing: Promise<void> | undefined; // the chunk being written, then reported
+    // The chunk being written, then reported: resolves to whether every event it judged appendable was appended.
+    let writing: Promise<boolean> | undefined;
+    let writingCases: ReadonlySet<string> = new Set();
     const submit = async (chunk: Chunk): Promise<void> => {
       const previous = writing;
-      if (previous) await previous; // chunks commit in input order, one at a time
+      const caseIds = chunk.candidates.map((c) => c.event.metadata.caseId);
+      if (previous && caseIds.length) await this.judgeAhead(chunk, caseIds, writingCases);
+      if (previous && !(await previous) && chunk.judged) {
+        // Judged on states the chunk before did not leave: judge again, on the cases read afresh.
+        for (const caseId of caseIds) this.states.forget(caseId);
+        chunk.judged = undefined;
+      }
+      writingCases = new Set(caseIds);
       writing = this.write(chunk);
       writing.catch(() => {}); // handled where it is awaited (next chunk or the end), not an unhandled rejection meanwhile
     };
@@ -76,6 +101,18 @@ export class CaseImporter {
     await submit({ candidates, lines: lineNo, bytes });
     await writing;
     return { ...this.report };
+  }
+
+  /**
+   * Judges a chunk while the one before it is written, if that is safe: a case whose state is not
+   * held is read from the store, which must not be a case the chunk in flight writes to (its events
+   * are not committed yet), and every case must still be held after reading (cache large enough).
+   */
+  private async judgeAhead(chunk: Chunk, caseIds: string[], writingCases: ReadonlySet<string>): Promise<void> {
+    for (const caseId of caseIds) if (!this.states.has(caseId) && writingCases.has(caseId)) return;
+    await this.states.load(caseIds);
+    for (const caseId of caseIds) if (!this.states.has(caseId)) return;
+    chunk.judged = judgeEvents(this.states, chunk.candidates);
   }
 
   private reject(line: number, message: string): void {
@@ -100,16 +137,28 @@ export class CaseImporter {
     }
     const event = result.event;
     if (!result.eventIdGiven) event.metadata.eventId = this.derivedId(event);
+    preEncodeParsed(event);
     out.push({ line, event, eventIdGiven: result.eventIdGiven, expectedVersion: 'any' });
   }
 
-  /** One chunk through the write path, then its report; lines that lost a race with another writer are judged again. */
-  private async write(chunk: Chunk): Promise<void> {
+  /**
+   * One chunk through the write path (judged now unless judged ahead), then its report; lines that
+   * lost a race with another writer are judged again. Resolves to whether every event judged
+   * appendable was appended (the states the chunk leaves are the ones it was judged to leave).
+   */
+  private async write(chunk: Chunk): Promise<boolean> {
+    let asJudged = true;
     if (chunk.candidates.length) {
-      const outcomes = await recordEvents(this.store, this.states, chunk.candidates);
+      let judged = chunk.judged;
+      if (!judged) {
+        await this.states.load(chunk.candidates.map((c) => c.event.metadata.caseId));
+        judged = judgeEvents(this.states, chunk.candidates);
+      }
+      const outcomes = await appendJudged(this.store, this.states, judged);
       const retry: Candidate[] = [];
       outcomes.forEach((o, i) => {
         const c = chunk.candidates[i]!;
+        if (judged.requestOf[i]! >= 0 && o.status !== 'appended') asJudged = false;
         // Another writer appended to this case meanwhile (the line itself expected no version): judge it again on the fresh history.
         if (o.status === 'rejected' && o.error instanceof VersionConflictError) retry.push(c);
         else this.count(c, o);
@@ -117,6 +166,7 @@ export class CaseImporter {
       for (const c of retry) await this.appendOne(c);
     }
     this.options.onProgress?.({ lines: chunk.lines, bytes: chunk.bytes, report: this.report });
+    return asJudged;
   }
 
   private count(c: Candidate, o: RecordOutcome): void {
