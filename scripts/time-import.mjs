@@ -31,12 +31,24 @@ async function* lines() {
   }
 }
 const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const { PerformanceObserver, constants: pc } = await import('node:perf_hooks');
+const gc = { minor: 0, major: 0, other: 0 };
+const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) { const k = e.detail?.kind ?? e.kind; if (k === pc.NODE_PERFORMANCE_GC_MINOR) gc.minor += e.duration; else if (k === pc.NODE_PERFORMANCE_GC_MAJOR) gc.major += e.duration; else gc.other += e.duration; } });
+obs.observe({ entryTypes: ['gc'] });
 const importer = new CaseImporter(store, { ...(process.env.CACHE ? { cacheSize: Number(process.env.CACHE) } : {}), ...(process.env.CHUNK ? { chunkSize: Number(process.env.CHUNK) } : {}), now: () => Date.now(), onRejected: (line, m) => { throw new Error(`line ${line}: ${m}`); } });
 const t = performance.now(); const c0 = process.cpuUsage();
 const r = await importer.run(lines());
 const ms = performance.now() - t; const c = process.cpuUsage(c0); const cpu = (c.user + c.system) / 1000;
 const head = await store.head();
+let serverCpuMs;
+if (kind !== 'embedded') { // the PostgreSQL backends of this database (used by this run only): their CPU since they started
+  const c = new pg.Client(process.env.DATABASE_URL); await c.connect();
+  const pids = (await c.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => r.pid);
+  await c.end();
+  serverCpuMs = 0;
+  for (const pid of pids) { try { const st = readFileSync(`/proc/${pid}/stat`, 'utf8'); const f = st.slice(st.lastIndexOf(')') + 2).split(' '); serverCpuMs += (Number(f[11]) + Number(f[12])) * 10; } catch {} }
+}
 const threads = {}; try { for (const tid of (await import('node:fs')).readdirSync('/proc/self/task')) { const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'); const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')); const f = st.slice(st.lastIndexOf(')') + 2).split(' '); const ms = (Number(f[11]) + Number(f[12])) * 10; const key = Number(tid) === process.pid ? "main" : name + ":" + tid; if (ms > 0) threads[key] = (threads[key] ?? 0) + ms; } } catch {}
 
 await store.close(); await dispose();
-console.log(JSON.stringify({ root: root.split('/').pop(), kind, appended: r.appended, dup: r.duplicates, rej: r.rejected, ms: Math.round(ms), evps: Math.round(r.appended / ms * 1000), cpuMs: Math.round(cpu), usPerEv: +(cpu * 1000 / r.appended).toFixed(1), head: head.hash.slice(0, 12), threads, load: load0 + ' -> ' + readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') }));
+console.log(JSON.stringify({ root: root.split('/').pop(), kind, appended: r.appended, dup: r.duplicates, rej: r.rejected, ms: Math.round(ms), evps: Math.round(r.appended / ms * 1000), cpuMs: Math.round(cpu), usPerEv: +(cpu * 1000 / r.appended).toFixed(1), head: head.hash.slice(0, 12), threads, gcMs: { minor: Math.round(gc.minor), major: Math.round(gc.major), other: Math.round(gc.other) }, ...(serverCpuMs !== undefined ? { serverCpuMs, serverUsPerEv: +(serverCpuMs * 1000 / r.appended).toFixed(1) } : {}), load: load0 + ' -> ' + readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') }));
