@@ -43,6 +43,25 @@ export interface StoredRecord {
 
 export interface ReadAllOptions { fromPosition: number; limit: number }
 
+export interface AppendManyOptions {
+  /**
+   * The batch was judged on the outcome of an earlier batch still being written (the importer's
+   * pipeline): write nothing before this resolves, and nothing at all if it resolves to false, in
+   * which case every request comes back as an error `NotAppendedError`. Meanwhile a store may prepare
+   * the batch (the PostgreSQL store numbers and hashes it from the head the batches before it are to
+   * leave). It must not wait for a later append of the same store (the store awaits it first).
+   */
+  after?: Promise<boolean>;
+}
+
+/** The request was not appended because the `after` of its batch resolved to false. Nothing was written. */
+export class NotAppendedError extends Error {
+  constructor() {
+    super('not appended: the batch it was judged after did not commit as judged; judge it again');
+    this.name = 'NotAppendedError';
+  }
+}
+
 export interface EventStore {
   /**
    * Appends atomically with an expected-version check. Idempotent by eventId: a retry of stored
@@ -56,7 +75,7 @@ export interface EventStore {
    * the same case with an expected version, built on the failing one, is refused as a version
    * conflict too) and the outcomes come back in order.
    */
-  appendMany(requests: AppendRequest[]): Promise<(AppendOutcome | { status: 'error'; error: Error })[]>;
+  appendMany(requests: AppendRequest[], options?: AppendManyOptions): Promise<(AppendOutcome | { status: 'error'; error: Error })[]>;
   /** All events of a case, in stream order (ledger order). Empty for an unknown case. */
   readStream(caseId: string): Promise<StoredCaseEvent[]>;
   /** readStream for many cases in one round trip; cases with no events are absent from the map. */

@@ -6,7 +6,7 @@
 // read afresh from the store (`FreshCaseStates`) or kept between chunks (`CachedCaseStates`).
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, type AppendRequest, type EventStore, type ExpectedVersion } from '../../event-store/port.js';
+import { EVENT_STORE, NotAppendedError, type AppendRequest, type EventStore, type ExpectedVersion } from '../../event-store/port.js';
 import type { CaseEvent, StoredCaseEvent } from '../domain/vocabulary.js';
 import { contentDifferences, normalizeEventId, parseEventLine, sameContent } from '../domain/interchange.js';
 import { commandFor } from '../domain/commands.js';
@@ -165,11 +165,20 @@ export function judgeEvents(states: CaseStates, items: EventToRecord[], elsewher
  * version, eventId), and answer every event. A request the store refuses makes its case's state be
  * read again next time.
  */
-export async function appendJudged(store: EventStore, states: CaseStates, judged: JudgedBatch): Promise<RecordOutcome[]> {
+export async function appendJudged(store: EventStore, states: CaseStates, judged: JudgedBatch): Promise<RecordOutcome[]>;
+/**
+ * The same for a batch judged on the states an earlier batch, still being written, is to leave:
+ * nothing is appended, and undefined comes back, unless `after` resolves to true (that batch committed
+ * as judged); the store may prepare the append meanwhile.
+ */
+export async function appendJudged(store: EventStore, states: CaseStates, judged: JudgedBatch, after: Promise<boolean>): Promise<RecordOutcome[] | undefined>;
+export async function appendJudged(store: EventStore, states: CaseStates, judged: JudgedBatch, after?: Promise<boolean>): Promise<RecordOutcome[] | undefined> {
   const { items, outcomes, requests, requestOf, batchIndex, known } = judged;
-  // 2. Duplicate candidates whose original is stored: fetch it and compare content.
+  // 2. Duplicate candidates whose original is stored: fetch it and compare content (once the batch
+  //    before, which may hold it, has committed).
   const fromStore = known.filter(({ i }) => !batchIndex.has(normalizeEventId(items[i]!.event.metadata.eventId)));
   const stored = new Map<string, StoredCaseEvent>();
+  if (fromStore.length && after && !(await after)) return undefined;
   if (fromStore.length) {
     for (const e of await store.findEvents(fromStore.map(({ i }) => items[i]!.event.metadata.eventId))) {
       stored.set(normalizeEventId(e.metadata.eventId), e);
@@ -177,7 +186,9 @@ export async function appendJudged(store: EventStore, states: CaseStates, judged
   }
 
   // 3. One transaction; the store judges each request again under its lock (expected version, eventId).
-  const appended = requests.length ? await store.appendMany(requests) : [];
+  const appended = requests.length ? await store.appendMany(requests, after ? { after } : {}) : [];
+  if (appended.some((o) => o.status === 'error' && o.error instanceof NotAppendedError)) return undefined;
+  if (after && !(await after)) return undefined; // nothing to append: the answers still rest on the batch before
   items.forEach((item, i) => {
     const r = requestOf[i]!;
     if (r < 0) return;

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { CaseEvent, StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
 import { EventIdConflictError, VersionConflictError } from '../../case-ledger/domain/errors.js';
 import { toInterchangeLine } from '../../case-ledger/domain/interchange.js';
-import type { AppendOutcome, EventStore, LedgerHead } from '../port.js';
+import { NotAppendedError, type AppendOutcome, type EventStore, type LedgerHead } from '../port.js';
 import { verifyEventStore, verifyLedger, type VerifyReport } from '../integrity/verify.js';
 import { caseHistory, caseReported, isvaReferred, makeEvent, officerAssigned, victimContact } from './fixtures.js';
 
@@ -301,6 +301,40 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
         expect(outcomes.map((o) => o.status)).toEqual(['error', 'error', 'duplicate']);
         expect((outcomes[1] as { error: Error }).error).toBeInstanceOf(VersionConflictError);
         expect(await store.readStream('CASE-H')).toHaveLength(2);
+      });
+
+      test('a batch given `after` is written only once it resolves to true, and not at all when it resolves to false', async () => {
+        // given a batch in flight and the next one (built on it) handed over with a gate still closed
+        const a = caseHistory('CASE-A', 2);
+        let open!: (ok: boolean) => void;
+        const gate = new Promise<boolean>((resolve) => (open = resolve));
+        const first = store.appendMany([{ caseId: 'CASE-A', expectedVersion: 0, events: [a[0]!] }]);
+        const second = store.appendMany([{ caseId: 'CASE-A', expectedVersion: 1, events: [a[1]!] }], { after: gate });
+        await first;
+        await new Promise((r) => setTimeout(r, 20));
+        expect((await store.head()).position).toBe(1); // not written while the gate is closed
+        open(true);
+        expect(appended((await second)[0]!).map((e) => [e.position, e.streamVersion])).toEqual([[2, 2]]);
+
+        // a gate that resolves to false: nothing written, every request answered NotAppendedError
+        const refused = await store.appendMany(
+          [{ caseId: 'CASE-B', expectedVersion: 0, events: [caseReported('CASE-B')] }, { caseId: 'CASE-C', expectedVersion: 0, events: [caseReported('CASE-C')] }],
+          { after: Promise.resolve(false) },
+        );
+        expect(refused.map((o) => o.status === 'error' && o.error instanceof NotAppendedError)).toEqual([true, true]);
+        expect(await store.readStream('CASE-B')).toEqual([]);
+
+        // another append gets in between the batch the gated one was prepared after and the gated one: still chained right
+        let open2!: (ok: boolean) => void;
+        const gate2 = new Promise<boolean>((resolve) => (open2 = resolve));
+        const third = store.appendMany([{ caseId: 'CASE-C', expectedVersion: 0, events: [caseReported('CASE-C')] }]);
+        const fourth = store.appendMany([{ caseId: 'CASE-E', expectedVersion: 0, events: caseHistory('CASE-E', 2) }], { after: gate2 });
+        await third;
+        await store.append({ caseId: 'CASE-D', expectedVersion: 0, events: [caseReported('CASE-D')] });
+        open2(true);
+        expect(appended((await fourth)[0]!).map((e) => e.position)).toEqual([5, 6]);
+        expect((await store.head()).position).toBe(6);
+        expect((await verifyEventStore(store)).ok).toBe(true);
       });
 
       test('an empty batch does nothing', async () => {

@@ -24,8 +24,9 @@ import {
 import type { Readable } from 'node:stream';
 import type { StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
 import { DomainError } from '../../case-ledger/domain/errors.js';
-import type {
-  AppendOutcome, AppendRequest, EventStore, LedgerHead, ReadAllOptions, StoredRecord,
+import {
+  NotAppendedError,
+  type AppendManyOptions, type AppendOutcome, type AppendRequest, type EventStore, type LedgerHead, type ReadAllOptions, type StoredRecord,
 } from '../port.js';
 import { decodeBody, storedFromLine, eventKeysHex } from '../codec.js';
 import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
@@ -246,8 +247,9 @@ export class KurrentDbEventStore implements EventStore {
     return outcome!;
   }
 
-  async appendMany(requests: AppendRequest[]): Promise<Outcome[]> {
+  async appendMany(requests: AppendRequest[], options: AppendManyOptions = {}): Promise<Outcome[]> {
     if (requests.length === 0) return [];
+    if (options.after && !(await options.after)) return requests.map(() => ({ status: 'error', error: new NotAppendedError() }));
     return this.writeLock.run(() => this.appendManyLocked(requests));
   }
 

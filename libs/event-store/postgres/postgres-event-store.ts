@@ -5,8 +5,9 @@
 import type pg from 'pg';
 import type { StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
 import { DomainError } from '../../case-ledger/domain/errors.js';
-import type {
-  AppendOutcome, AppendRequest, EventStore, LedgerHead, ReadAllOptions, StoredRecord,
+import {
+  NotAppendedError,
+  type AppendManyOptions, type AppendOutcome, type AppendRequest, type EventStore, type LedgerHead, type ReadAllOptions, type StoredRecord,
 } from '../port.js';
 import { decodeBody, storedFromLine, eventKeysHex } from '../codec.js';
 import { judgeRequest, prepareRequest, type Judgement, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
@@ -112,8 +113,24 @@ export function openPgliteEventStore(db: PGliteLike, options: PostgresEventStore
 
 interface EventRow { position: string | number; stream_version: number; body: string }
 
+/** A ledger head: last position and its chain hash (hex). */
+interface Tip { position: number; chain: string }
+
+/** A batch numbered and hashed ahead from the head `from`, to write if the head is still that, guarded by the expected versions. */
+interface Ahead {
+  from: Tip;
+  guard: { cases: string[]; expected: number[] };
+  built: ReturnType<PostgresEventStore['build']>;
+}
+
 export class PostgresEventStore implements EventStore {
   private readonly waiters: HeadWaiters;
+  /**
+   * The head the last batch handed to this store is to leave if it commits as built, once it is built
+   * (undefined: not known). A batch with `after` is prepared from it while the ones before it are
+   * written; it is only a guess: the write checks the real head under the lock.
+   */
+  private planned: Promise<Tip | undefined> = Promise.resolve(undefined);
   private listening: Promise<() => Promise<void>> | undefined;
   private closed = false;
   private readonly q: Record<
@@ -197,7 +214,7 @@ export class PostgresEventStore implements EventStore {
     return outcome!;
   }
 
-  async appendMany(requests: AppendRequest[]): Promise<Outcome[]> {
+  async appendMany(requests: AppendRequest[], options: AppendManyOptions = {}): Promise<Outcome[]> {
     if (requests.length === 0) return [];
     const prepared = requests.map((r) => {
       try {
@@ -207,17 +224,41 @@ export class PostgresEventStore implements EventStore {
       }
     });
     if (prepared.every((p) => p instanceof Error)) return prepared.map((error) => ({ status: 'error', error: error as Error }));
-    let result: { outcomes: Outcome[]; position: number };
+    // Where the head will be after this batch, for the next batch to be prepared from (see `planned`).
+    const base = this.planned;
+    let plan!: (tip: Tip | undefined) => void;
+    this.planned = new Promise<Tip | undefined>((resolve) => (plan = resolve));
     try {
-      result = await this.sql.transaction((tx) => this.write(tx, prepared, true));
-    } catch (e) {
-      // An eventId already stored: the optimistic pass did not look it up, and its INSERT failed (the
-      // transaction is rolled back). Judge again, looking every eventId up first.
-      if (!isEventKeyViolation(e)) throw e;
-      result = await this.sql.transaction((tx) => this.write(tx, prepared, false));
+      let ahead: Ahead | undefined;
+      if (options.after) {
+        // Judged after a batch still being written: number and hash the rows now, from the head the
+        // batches before this one are to leave, while the server writes them; written (if the head is
+        // then the one expected) only once `after` resolves to true.
+        const from = await base;
+        const guard = from ? speculate(prepared) : undefined;
+        if (from && guard) {
+          ahead = { from, guard, built: this.build(prepared, from, (r) => ({ kind: 'append', currentVersion: r.expectedVersion as number })) };
+          plan({ position: ahead.built.position, chain: ahead.built.chain });
+        }
+        if (!(await options.after)) {
+          plan(undefined);
+          return prepared.map(() => ({ status: 'error', error: new NotAppendedError() }));
+        }
+      }
+      let result: { outcomes: Outcome[]; position: number };
+      try {
+        result = await this.sql.transaction((tx) => this.write(tx, prepared, true, plan, ahead));
+      } catch (e) {
+        // An eventId already stored: the optimistic pass did not look it up, and its INSERT failed (the
+        // transaction is rolled back). Judge again, looking every eventId up first.
+        if (!isEventKeyViolation(e)) throw e;
+        result = await this.sql.transaction((tx) => this.write(tx, prepared, false, plan));
+      }
+      this.waiters.notify(result.position);
+      return result.outcomes;
+    } finally {
+      plan(undefined); // no-op if already planned; a later batch prepared from a wrong plan finds the head moved and is built again
     }
-    this.waiters.notify(result.position);
-    return result.outcomes;
   }
 
   /**
@@ -231,15 +272,28 @@ export class PostgresEventStore implements EventStore {
    * If the guard fails nothing is written and the careful pass runs in the same transaction: look up
    * eventIds and versions, judge each request on its own (a stale retry is then a 'duplicate').
    */
-  private async write(tx: SqlRunner, prepared: (PreparedRequest | Error)[], optimistic: boolean) {
+  private async write(
+    tx: SqlRunner,
+    prepared: (PreparedRequest | Error)[],
+    optimistic: boolean,
+    plan: (tip: Tip | undefined) => void,
+    ahead?: Ahead,
+  ) {
     const head = (await tx.query<{ position: string | number; chain: unknown }>(this.q.lockHead)).rows[0];
     if (!head) throw new Error(`${this.schema}.ledger_head has no row: the ledger's head record was deleted`);
     const start = { position: Number(head.position), chain: toBuffer(head.chain).toString('hex') };
     if (start.chain.length !== 64) throw new Error(`the ledger's head record holds no 32-byte chain hash: it was altered; run verify`);
 
-    const guard = optimistic ? speculate(prepared) : undefined;
+    // Rows prepared ahead are used only if the head is exactly the one they were chained from.
+    const fromAhead = ahead !== undefined && ahead.from.position === start.position && ahead.from.chain === start.chain;
+    if (fromAhead) {
+      if (await this.writeRows(tx, start.position, ahead.built, ahead.guard)) return { outcomes: ahead.built.outcomes, position: ahead.built.position };
+      // an expected version did not match: nothing was written; judge properly
+    }
+    const guard = optimistic && !fromAhead ? speculate(prepared) : undefined;
     if (guard) {
       const built = this.build(prepared, start, (r) => ({ kind: 'append', currentVersion: r.expectedVersion as number }));
+      plan({ position: built.position, chain: built.chain });
       if (await this.writeRows(tx, start.position, built, guard)) return { outcomes: built.outcomes, position: built.position };
       // an expected version did not match: nothing was written; judge properly
     }
@@ -282,6 +336,7 @@ export class PostgresEventStore implements EventStore {
         versionOf.set(request.caseId, events.length ? events[events.length - 1]!.streamVersion : lookup.currentVersion(request.caseId));
       },
     );
+    plan({ position: built.position, chain: built.chain });
     if (!(await this.writeRows(tx, start.position, built, { cases: [], expected: [] }))) {
       throw new Error('append did not write its events or move the head: rolled back');
     }

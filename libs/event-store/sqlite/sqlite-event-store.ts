@@ -7,8 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
 import { DomainError, VersionConflictError } from '../../case-ledger/domain/errors.js';
-import type {
-  AppendOutcome, AppendRequest, EventStore, LedgerHead, ReadAllOptions, StoredRecord,
+import {
+  NotAppendedError,
+  type AppendManyOptions, type AppendOutcome, type AppendRequest, type EventStore, type LedgerHead, type ReadAllOptions, type StoredRecord,
 } from '../port.js';
 import { decodeBody, storedFromLine, eventKeysHex } from '../codec.js';
 import { judgeRequest, prepareRequest, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
@@ -181,8 +182,10 @@ export class SqliteEventStore implements EventStore {
     return outcome!;
   }
 
-  async appendMany(requests: AppendRequest[]): Promise<(AppendOutcome | { status: 'error'; error: Error })[]> {
+  async appendMany(requests: AppendRequest[], options: AppendManyOptions = {}): Promise<(AppendOutcome | { status: 'error'; error: Error })[]> {
     if (requests.length === 0) return [];
+    // Judged after a batch still being written: wait for it (the batch is judged and sealed here only then).
+    if (options.after && !(await options.after)) return requests.map(() => ({ status: 'error', error: new NotAppendedError() }));
     const prepared = requests.map((r) => {
       try {
         return prepareRequest(r);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '../../../event-store/sqlite/sqlite-event-store.js';
-import type { AppendRequest, EventStore } from '../../../event-store/port.js';
+import type { AppendManyOptions, AppendRequest, EventStore } from '../../../event-store/port.js';
 import { parseEventLine } from '../../domain/interchange.js';
 import { lineOf, CASE_ID } from '../../domain/testing-fixtures.js';
 import { CaseImporter } from './case-importer.js';
@@ -28,9 +28,12 @@ test('a concurrent write to a case while its chunk is written: the next chunk, j
     const closing = parseEventLine(lineOf('CaseClosed', { occurredAt: day(2), recordedAt: day(2) }), { appendedAt: Date.now(), newEventId: () => '' });
     if (!closing.ok) throw closing.error;
     const store: EventStore = Object.create(inner) as EventStore;
-    store.appendMany = async (requests: AppendRequest[]) => {
-      if (++calls === 2) await inner.append({ caseId: CASE_ID, expectedVersion: 1, events: [closing.event] });
-      return inner.appendMany(requests);
+    store.appendMany = async (requests: AppendRequest[], options?: AppendManyOptions) => {
+      if (++calls === 2) {
+        if (options?.after) await options.after; // the second chunk is handed over while the first is written
+        await inner.append({ caseId: CASE_ID, expectedVersion: 1, events: [closing.event] });
+      }
+      return inner.appendMany(requests, options);
     };
     const rejected: string[] = [];
     const importer = new CaseImporter(store, { now: () => Date.now(), chunkSize: 1, onRejected: (line, m) => rejected.push(`${line}: ${m}`) });

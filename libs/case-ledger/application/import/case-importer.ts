@@ -75,14 +75,18 @@ export class CaseImporter {
       const previous = writing;
       const caseIds = chunk.candidates.map((c) => c.event.metadata.caseId);
       if (previous && caseIds.length) await this.judgeAhead(chunk, caseIds, writingCases);
-      if (previous && !(await previous) && chunk.judged) {
-        // Judged on states the chunk before did not leave: judge again, on the cases read afresh.
-        for (const caseId of caseIds) this.states.forget(caseId);
-        chunk.judged = undefined;
-      }
       writingCases = new Set(caseIds);
-      writing = this.write(chunk);
-      writing.catch(() => {}); // handled where it is awaited (next chunk or the end), not an unhandled rejection meanwhile
+      if (previous && chunk.judged) {
+        // Handed to the store now (which may prepare it), appended only once the chunk before has
+        // committed as judged (else judged again); then the next chunk is read.
+        writing = this.write(chunk, previous);
+        writing.catch(() => {}); // handled where it is awaited (next chunk or the end), not an unhandled rejection meanwhile
+        await previous;
+      } else {
+        if (previous) await previous;
+        writing = this.write(chunk);
+        writing.catch(() => {});
+      }
     };
     for await (const text of lines) {
       lineNo++;
@@ -146,19 +150,28 @@ export class CaseImporter {
    * lost a race with another writer are judged again. Resolves to whether every event judged
    * appendable was appended (the states the chunk leaves are the ones it was judged to leave).
    */
-  private async write(chunk: Chunk): Promise<boolean> {
+  private async write(chunk: Chunk, after?: Promise<boolean>): Promise<boolean> {
     let asJudged = true;
     if (chunk.candidates.length) {
+      const caseIds = chunk.candidates.map((c) => c.event.metadata.caseId);
       let judged = chunk.judged;
+      let outcomes = judged && after ? await appendJudged(this.store, this.states, judged, after) : undefined;
+      if (judged && after && !outcomes) {
+        // Judged on states the chunk before did not leave (nothing of this one was appended): judge
+        // again, on the cases read afresh.
+        for (const caseId of caseIds) this.states.forget(caseId);
+        judged = undefined;
+      }
       if (!judged) {
-        await this.states.load(chunk.candidates.map((c) => c.event.metadata.caseId));
+        await this.states.load(caseIds);
         judged = judgeEvents(this.states, chunk.candidates);
       }
-      const outcomes = await appendJudged(this.store, this.states, judged);
+      outcomes ??= await appendJudged(this.store, this.states, judged);
       const retry: Candidate[] = [];
+      const requestOf = judged.requestOf;
       outcomes.forEach((o, i) => {
         const c = chunk.candidates[i]!;
-        if (judged.requestOf[i]! >= 0 && o.status !== 'appended') asJudged = false;
+        if (requestOf[i]! >= 0 && o.status !== 'appended') asJudged = false;
         // Another writer appended to this case meanwhile (the line itself expected no version): judge it again on the fresh history.
         if (o.status === 'rejected' && o.error instanceof VersionConflictError) retry.push(c);
         else this.count(c, o);
