@@ -31,19 +31,35 @@ export interface RunnerOptions<F = unknown> {
   batchSize?: number;
   /** Parsed states kept in memory between batches. */
   cacheSize?: number;
-  /** Called after each commit with the rows it wrote (e.g. to refresh an in-memory query cache). */
-  onCommit?: (rows: { key: string; facts: F }[], checkpoint: Checkpoint) => void;
+  /**
+   * Called after each commit with the rows it wrote, their facts as objects and as stored text (e.g.
+   * to refresh an in-memory query cache, here or in another thread).
+   */
+  onCommit?: (rows: CommittedRow<F>[], checkpoint: Checkpoint) => void;
 }
 
 export interface Progress { position: number; head: number; events: number }
+
+export interface CommittedRow<F> { key: string; facts: F; factsText: string }
+
+/** What folds the log into the read model: a runner here, or one in a worker thread (projection-thread.ts). */
+export interface Projector {
+  /** The read model's checkpoint (as last seen). */
+  checkpoint(): Promise<Checkpoint>;
+  catchUp(onProgress?: (p: Progress) => void): Promise<Checkpoint>;
+  rebuild(onProgress?: (p: Progress) => void): Promise<Checkpoint>;
+  follow(signal: AbortSignal, onError?: (e: unknown) => void): Promise<void>;
+}
 
 /**
  * Feeds a projection from the store's global log, durably: each batch's rows and the checkpoint
  * are written in one transaction, so a crash at any moment neither double-counts nor skips.
  */
-export class ProjectionRunner<S, F = unknown> {
+export class ProjectionRunner<S, F = unknown> implements Projector {
   private readonly cache: LruMap<string, S>;
   private checkpointCache: Checkpoint | undefined;
+  /** The catch-up or rebuild under way (they run one at a time). */
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly events: EventStore,
@@ -59,8 +75,23 @@ export class ProjectionRunner<S, F = unknown> {
     return this.checkpointCache;
   }
 
-  /** Applies everything in the log after the checkpoint; returns the new checkpoint. */
-  async catchUp(onProgress?: (p: Progress) => void): Promise<Checkpoint> {
+  /**
+   * Applies everything in the log after the checkpoint; returns the new checkpoint. Catch-ups (and
+   * rebuilds) of this runner run one at a time: two at once would fold the same events from the same
+   * checkpoint, and the second commit would be refused as a checkpoint conflict.
+   */
+  catchUp(onProgress?: (p: Progress) => void): Promise<Checkpoint> {
+    return this.exclusive(() => this.catchUpNow(onProgress));
+  }
+
+  /** Runs `work` between catch-ups (none under way while it runs). */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work);
+    this.turn = run.then(() => {}, () => {});
+    return run;
+  }
+
+  private async catchUpNow(onProgress?: (p: Progress) => void): Promise<Checkpoint> {
     const batchSize = this.options.batchSize ?? 10000;
     let cp = await this.readModels.checkpoint(this.projection.name);
     this.checkpointCache = cp;
@@ -100,11 +131,13 @@ export class ProjectionRunner<S, F = unknown> {
   }
 
   /** Recomputes the read model from scratch: drop rows and checkpoint (one transaction), then catch up. */
-  async rebuild(onProgress?: (p: Progress) => void): Promise<Checkpoint> {
-    await this.readModels.reset(this.projection.name);
-    this.cache.clear();
-    this.checkpointCache = undefined;
-    return this.catchUp(onProgress);
+  rebuild(onProgress?: (p: Progress) => void): Promise<Checkpoint> {
+    return this.exclusive(async () => {
+      await this.readModels.reset(this.projection.name);
+      this.cache.clear();
+      this.checkpointCache = undefined;
+      return this.catchUpNow(onProgress);
+    });
   }
 
   private async apply(batch: StoredCaseEvent[], from: Checkpoint): Promise<Checkpoint> {
@@ -131,11 +164,12 @@ export class ProjectionRunner<S, F = unknown> {
       if (rec > maxRecordedAt) maxRecordedAt = rec;
     }
     const rows: ReadModelRow[] = [];
-    const published: { key: string; facts: F }[] = [];
+    const published: CommittedRow<F>[] = [];
     for (const [key, state] of changed) {
       const facts = p.facts(state);
-      rows.push({ key, state: p.encodeState(state), facts: p.encodeFacts(facts) });
-      published.push({ key, facts });
+      const factsText = p.encodeFacts(facts);
+      rows.push({ key, state: p.encodeState(state), facts: factsText });
+      published.push({ key, facts, factsText });
     }
     const cp: Checkpoint = { position: batch[batch.length - 1]!.position, maxRecordedAt };
     try {
