@@ -65,6 +65,8 @@ export interface EventStore {
   findEvents(eventIds: string[]): Promise<StoredCaseEvent[]>;
   /** Current version of a case's stream (0 when it has none). */
   streamVersion(caseId: string): Promise<number>;
+  /** streamVersion for many cases in one round trip (one snapshot); cases with no events are absent from the map. */
+  streamVersions(caseIds: string[]): Promise<Map<string, number>>;
   /** Events of the global log with position >= fromPosition, in position order, at most `limit`. Never skips an event that commits late. */
   readAll(options: ReadAllOptions): Promise<StoredCaseEvent[]>;
   /** Resolves when the log holds an event with position >= `position`, or after `timeoutMs`. */

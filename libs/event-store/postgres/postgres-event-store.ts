@@ -117,7 +117,7 @@ export class PostgresEventStore implements EventStore {
   private listening: Promise<() => Promise<void>> | undefined;
   private closed = false;
   private readonly q: Record<
-    'lockHead' | 'lookup' | 'write' | 'head' | 'version' | 'stream' | 'streams' | 'byKeys' | 'all' | 'records' | 'recordsPlain' | 'stats',
+    'lockHead' | 'lookup' | 'write' | 'head' | 'version' | 'stream' | 'streams' | 'versions' | 'byKeys' | 'all' | 'records' | 'recordsPlain' | 'stats',
     string
   >;
 
@@ -157,6 +157,7 @@ export class PostgresEventStore implements EventStore {
       version: `SELECT stream_version FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version DESC LIMIT 1`,
       stream: `SELECT position, stream_version, body FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version`,
       streams: `SELECT case_id, position, stream_version, body FROM ${s}.events WHERE case_id = ANY ($1::text[]) ORDER BY case_id, stream_version`,
+      versions: `SELECT case_id, max(stream_version) AS v FROM ${s}.events WHERE case_id = ANY ($1::text[]) GROUP BY case_id`,
       byKeys: `SELECT position, stream_version, body FROM ${s}.events WHERE event_key = ANY (${keysParam})`,
       all: `SELECT position, stream_version, body FROM ${s}.events WHERE position >= $1 ORDER BY position LIMIT $2`,
       // The page's rows without their hash columns, then one extra row ('h') holding each hash column
@@ -366,6 +367,14 @@ export class PostgresEventStore implements EventStore {
       if (!list) out.set(r.case_id, (list = []));
       list.push(decodeBody(r.body, Number(r.position), r.stream_version));
     }
+    return out;
+  }
+
+  async streamVersions(caseIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (caseIds.length === 0) return out;
+    const { rows } = await this.sql.query<{ case_id: string; v: number }>(this.q.versions, [[...new Set(caseIds)]]);
+    for (const r of rows) out.set(r.case_id, Number(r.v));
     return out;
   }
 
