@@ -2,7 +2,7 @@
 // follows the ledger on a worker thread with its own connections. Appended events reach the durable
 // read model without any view request (the follower, not a request's catch-up), the views served
 // equal those of a read model rebuilt from scratch in this process, and a view asked for right
-// after an append shows it.
+// after an append shows it. The access log commits on its own writer thread.
 import { rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
@@ -118,6 +118,13 @@ describe('ledger serve on the embedded store', () => {
     expect(posted.status).toBe(201);
     const served = await serveAll();
     expect(served['withdrawal']).not.toEqual(before['withdrawal']);
+
+    // An access-logged read, committed by the access log's writer thread: listed, and the chain verifies.
+    const timeline = await fetch(`${url}/cases/MPS-SERVED-1/timeline`, { headers: { ...inspector, 'x-purpose': 'served test' } });
+    expect(timeline.status).toBe(200);
+    const { entries } = await (await fetch(`${url}/access-log`, { headers: { ...inspector, 'x-purpose': 'served test' } })).json() as { entries: { caseId?: string; purpose?: string }[] };
+    expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ caseId: 'MPS-SERVED-1', purpose: 'served test' })]));
+    expect(await (await fetch(`${url}/access-log/verify`, { headers: inspector })).json()).toMatchObject({ ok: true });
 
     // The same views from a read model rebuilt from scratch here (its own folder's copy is the server's:
     // stop the server first so nothing moves).
