@@ -60,6 +60,12 @@ export class CaseViews {
     if (options.thread) {
       this.thread = new ProjectionThread(options.thread.config, {
         committed: (keys, facts, checkpoint) => committed(keys, (i) => decodeFacts(facts[i]!), checkpoint),
+        lost: () => {
+          // A commit of the stopped worker may not have reached the cache: load it again.
+          this.facts = undefined;
+          this.loading = undefined;
+          this.factsList = undefined;
+        },
       }, options.thread.entry);
       this.projector = this.thread;
     } else {

@@ -35,6 +35,11 @@ export function projectionThreadAvailable(entry: URL = PROJECTION_WORKER): boole
 export interface ProjectionThreadListener {
   /** After each commit of the worker, in commit order: the rows' keys, their facts as stored text, the checkpoint. */
   committed(keys: string[], facts: string[], checkpoint: Checkpoint): void;
+  /**
+   * The worker stopped unexpectedly (a new one is started): a commit it made may not have been
+   * reported, so whatever was built from the reports must be loaded again.
+   */
+  lost(): void;
 }
 
 interface Pending { resolve(v: unknown): void; reject(e: Error): void; onProgress?: ((p: Progress) => void) | undefined }
@@ -46,7 +51,6 @@ export class ProjectionThread implements Projector {
   private latest: Checkpoint | undefined;
   private onError: ((e: unknown) => void) | undefined;
   private following = false;
-  private failed: Error | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -89,18 +93,20 @@ export class ProjectionThread implements Projector {
   /** Stops following, closes the worker's connections and ends the thread. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (!this.worker) return;
+      const worker = this.worker;
+      if (!worker) return;
       try {
-        if (!this.failed) await this.request('close');
+        await this.request('close');
+      } catch {
+        // it stopped already
       } finally {
-        await this.worker.terminate();
+        await worker.terminate();
       }
     })();
     return this.closing;
   }
 
   private start(): Worker {
-    if (this.failed) throw this.failed;
     if (this.worker) return this.worker;
     const worker = new Worker(this.entry, { workerData: { config: this.config } });
     this.worker = worker;
@@ -108,10 +114,23 @@ export class ProjectionThread implements Projector {
     worker.unref();
     worker.on('message', (m: FromWorker) => this.receive(m));
     const fail = (e: Error) => {
-      this.failed ??= e;
+      if (this.worker !== worker) return; // reported already ('error' then 'exit')
+      this.worker = undefined;
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
-      if (!this.closing) this.onError?.(e);
+      if (this.closing) return;
+      this.latest = undefined;
+      this.listener.lost();
+      this.onError?.(e);
+      if (this.following) {
+        // Follow again with a new worker; it resumes from the durable checkpoint.
+        setTimeout(() => {
+          if (this.closing || this.worker) return;
+          const next = this.start();
+          next.postMessage({ type: 'follow' } satisfies ToWorker);
+          next.ref();
+        }, 250).unref();
+      }
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the projection thread stopped (exit code ${code})`)));
@@ -155,12 +174,8 @@ export class ProjectionThread implements Projector {
   }
 
   private request(type: 'catchUp' | 'checkpoint' | 'rebuild' | 'facts' | 'close', onProgress?: (p: Progress) => void): Promise<unknown> {
-    let worker: Worker;
-    try {
-      worker = this.start();
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    if (this.closing && type !== 'close') return Promise.reject(new Error('the projection thread is closed'));
+    const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) worker.ref();
