@@ -1,8 +1,9 @@
-// `ledger serve` as run in production (a child process from the built code): the views' projection
-// follows the ledger on a worker thread with its own connections. Appended events reach the durable
-// read model without any view request (the follower, not a request's catch-up), the views served
-// equal those of a read model rebuilt from scratch in this process, and a view asked for right
-// after an append shows it. The access log commits on its own writer thread.
+// `ledger serve` as run in production (a child process from the built code), on the embedded store
+// and on PostgreSQL: the views' projection follows the ledger on a worker thread with its own
+// connections. Appended events reach the durable read model without any view request (the follower,
+// not a request's catch-up), the views served equal those of a read model rebuilt from scratch in
+// this process, and a view asked for right after an append shows it. On the embedded store the
+// access log commits on its own writer thread.
 import { rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
@@ -13,6 +14,7 @@ import { CaseViews } from '../../libs/projections/case-views.js';
 import { openReadModelStore } from '../../libs/projections/open-read-model-store.js';
 import { parseViewParams, VIEW_NAMES } from '../../libs/views/query.js';
 import { cliEnv, runCli, spawnCli, tempDir } from '../support/cli.js';
+import { freshSchema } from '../support/postgres.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,8 +29,16 @@ async function freePort(): Promise<number> {
 
 const GROUPINGS = ['', '?groupBy=borough', '?groupBy=force&asOf=2023-06-30T00:00:00Z'];
 
-describe('ledger serve on the embedded store', () => {
+type Store = { name: string; open(): Promise<{ databaseUrl?: string; drop(): Promise<void> }> };
+const STORES: Store[] = [
+  { name: 'embedded', open: async () => ({ drop: async () => {} }) },
+  { name: 'postgresql', open: async () => { const s = await freshSchema('served_e2e'); return { databaseUrl: s.url, drop: s.drop }; } },
+];
+
+describe.each(STORES)('ledger serve on the $name store', (store) => {
   let dataDir: string;
+  let databaseUrl: string | undefined;
+  let drop: () => Promise<void>;
   let child: ChildProcess;
   let url: string;
   let log = '';
@@ -37,6 +47,7 @@ describe('ledger serve on the embedded store', () => {
 
   beforeAll(async () => {
     dataDir = tempDir('ledger-served-');
+    ({ databaseUrl, drop } = await store.open());
     const keys = await localKeys(dataDir);
     const token = (role: string, force?: string) =>
       signLocalToken(keys, { role, ...(force ? { force } : {}), sub: `t-${role}`, issuer: LOCAL_ISSUER, audience: DEFAULT_AUDIENCE });
@@ -44,7 +55,7 @@ describe('ledger serve on the embedded store', () => {
     inspector = { authorization: `Bearer ${await token('inspector')}` };
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    child = spawnCli(['serve'], { ...cliEnv({ dataDir }), PORT: String(port), LEDGER_RATE_LIMIT: '100000', NODE_ENV: 'test' });
+    child = spawnCli(['serve'], { ...cliEnv({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) }), PORT: String(port), LEDGER_RATE_LIMIT: '100000', NODE_ENV: 'test' });
     child.stdout!.on('data', (d: Buffer) => { log += d.toString(); });
     child.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
     for (let i = 0; ; i++) {
@@ -63,6 +74,7 @@ describe('ledger serve on the embedded store', () => {
       await exited;
     }
     rmSync(dataDir, { recursive: true, force: true });
+    await drop();
   });
 
   async function lag(): Promise<number> {
@@ -119,7 +131,7 @@ describe('ledger serve on the embedded store', () => {
     const served = await serveAll();
     expect(served['withdrawal']).not.toEqual(before['withdrawal']);
 
-    // An access-logged read, committed by the access log's writer thread: listed, and the chain verifies.
+    // An access-logged read (on the embedded store committed by the access log's writer thread): listed, and the chain verifies.
     const timeline = await fetch(`${url}/cases/MPS-SERVED-1/timeline`, { headers: { ...inspector, 'x-purpose': 'served test' } });
     expect(timeline.status).toBe(200);
     const { entries } = await (await fetch(`${url}/access-log`, { headers: { ...inspector, 'x-purpose': 'served test' } })).json() as { entries: { caseId?: string; purpose?: string }[] };
@@ -131,8 +143,8 @@ describe('ledger serve on the embedded store', () => {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     await exited;
-    const events = await openEventStore({ dataDir });
-    const readModels = openReadModelStore({ dataDir });
+    const events = await openEventStore({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
+    const readModels = openReadModelStore({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
     try {
       const views = new CaseViews(events, readModels);
       const kept = await views.catchUp();
