@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
 import { DomainError } from '../../case-ledger/domain/errors.js';
 import type {
-  AppendOutcome, AppendRequest, EventStore, LedgerHead, ReadAllOptions, StoredRecord,
+  AppendOutcome, AppendRequest, EventStore, LedgerHead, PartitionReadOptions, PartitionSource, ReadAllOptions, StoredRecord,
 } from '../port.js';
 import { decodeBody, storedFromLine, eventKeysHex } from '../codec.js';
 import { judgeRequest, prepareRequest, type Judgement, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
@@ -98,7 +98,11 @@ export async function openPostgresEventStore(
 ): Promise<PostgresEventStore> {
   const sql = pgPoolSql(connection);
   try {
-    return await PostgresEventStore.open(sql, options, true);
+    const store = await PostgresEventStore.open(sql, options, true);
+    const url = typeof connection === 'string' ? connection : undefined;
+    // The same connection string (and the same schema option, if any) opens the same tables elsewhere.
+    if (url !== undefined) store.partitionReaders({ kind: 'postgres', connectionString: url, ...(options.schema !== undefined ? { schema: options.schema } : {}) });
+    return store;
   } catch (e) {
     await sql.close().catch(() => {});
     throw e;
@@ -116,8 +120,10 @@ export class PostgresEventStore implements EventStore {
   private readonly waiters: HeadWaiters;
   private listening: Promise<() => Promise<void>> | undefined;
   private closed = false;
+  /** Set when the store was opened from a connection string: worker threads can open the same log. */
+  private source: PartitionSource | undefined;
   private readonly q: Record<
-    'lockHead' | 'lookup' | 'write' | 'head' | 'version' | 'stream' | 'streams' | 'versions' | 'byKeys' | 'all' | 'records' | 'recordsPlain' | 'stats',
+    'lockHead' | 'lookup' | 'write' | 'head' | 'version' | 'stream' | 'streams' | 'versions' | 'byKeys' | 'all' | 'partition' | 'records' | 'recordsPlain' | 'stats',
     string
   >;
 
@@ -160,6 +166,10 @@ export class PostgresEventStore implements EventStore {
       versions: `SELECT case_id, max(stream_version) AS v FROM ${s}.events WHERE case_id = ANY ($1::text[]) GROUP BY case_id`,
       byKeys: `SELECT position, stream_version, body FROM ${s}.events WHERE event_key = ANY (${keysParam})`,
       all: `SELECT position, stream_version, body FROM ${s}.events WHERE position >= $1 ORDER BY position LIMIT $2`,
+      // hashtext is the server's own fixed hash: every process puts a case in the same partition.
+      partition:
+        `SELECT position, stream_version, body FROM ${s}.events WHERE position BETWEEN $1 AND $2 ` +
+        `AND (hashtext(case_id) & 2147483647) % $3 = $4 ORDER BY position`,
       // The page's rows without their hash columns, then one extra row ('h') holding each hash column
       // of the page concatenated: one bytea (one Buffer) per column per page instead of three per
       // record, which is most of the cost of reading records. One statement, so one snapshot.
@@ -410,6 +420,31 @@ export class PostgresEventStore implements EventStore {
       out.push(decodeBody(r.body, position, r.stream_version));
     }
     return out;
+  }
+
+  async readPartition({ fromPosition, toPosition, partition, partitions }: PartitionReadOptions): Promise<StoredCaseEvent[]> {
+    if (!Number.isSafeInteger(partitions) || partitions < 1 || !Number.isSafeInteger(partition) || partition < 0 || partition >= partitions) {
+      throw new Error(`partition ${partition} of ${partitions}: need 0 <= partition < partitions`);
+    }
+    const from = Math.max(1, Math.trunc(fromPosition));
+    const to = Math.trunc(toPosition);
+    if (to < from) return [];
+    const { rows } = await this.sql.query<EventRow>(this.q.partition, [from, to, partitions, partition]);
+    const out: StoredCaseEvent[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      out[i] = decodeBody(r.body, Number(r.position), r.stream_version);
+    }
+    return out;
+  }
+
+  /** Lets worker threads open this log (`partitionSource`): set by openPostgresEventStore, which knows the connection string. */
+  partitionReaders(source: PartitionSource): void {
+    this.source = source;
+  }
+
+  partitionSource(): PartitionSource | undefined {
+    return this.source;
   }
 
   async waitForEvents(position: number, timeoutMs: number): Promise<void> {
