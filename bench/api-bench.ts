@@ -2,7 +2,7 @@
 // authentication and the access log on, and the same runs with them off (LEDGER_BENCH_NO_AUTH=1) to
 // price them. The server runs in its own process (`ledger serve`), as in production.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,6 +75,13 @@ const REPORT = {
   },
 };
 
+/** CPU time (user + system, ms) of a process, all its threads, or of one thread (the main thread: tid = pid). */
+function cpuMs(pid: number, tid?: number): number {
+  const f = readFileSync(tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) * 10; // clock ticks of 10 ms (USER_HZ = 100)
+}
+
 interface Scenario { name: string; run(url: string, headers: Record<string, string>): Promise<CannonResult> }
 
 export async function benchApi(options: ApiBenchOptions, log: (s: string) => void): Promise<string> {
@@ -113,7 +120,7 @@ export async function benchApi(options: ApiBenchOptions, log: (s: string) => voi
     },
   ];
 
-  const results: Record<string, Record<'on' | 'off', CannonResult>> = {};
+  const results: Record<string, Record<'on' | 'off', CannonResult & { cpuUs: number; mainUs: number }>> = {};
   for (const mode of ['on', 'off'] as const) {
     const dataDir = mkdtempSync(join(tmpdir(), 'ledger-api-bench-'));
     try {
@@ -129,9 +136,13 @@ export async function benchApi(options: ApiBenchOptions, log: (s: string) => voi
         if (report.appended !== cases) throw new Error(`seeding: ${JSON.stringify(report).slice(0, 200)}`);
         for (const s of scenarios) {
           const headers = s.name.startsWith('append') ? officer : inspector;
+          const pid = child.pid!;
+          const [c0, m0] = [cpuMs(pid), cpuMs(pid, pid)];
           const r = await s.run(url, headers);
-          (results[s.name] ??= {} as Record<'on' | 'off', CannonResult>)[mode] = r;
-          log(`api ${s.name}, auth+access log ${mode}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+          const cpuUs = (cpuMs(pid) - c0) * 1000 / r.requests.total;
+          const mainUs = (cpuMs(pid, pid) - m0) * 1000 / r.requests.total;
+          (results[s.name] ??= {} as (typeof results)[string])[mode] = { ...r, cpuUs, mainUs };
+          log(`api ${s.name}, auth+access log ${mode}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, server CPU ${Math.round(cpuUs)} µs/request (main thread ${Math.round(mainUs)})`);
         }
       } finally {
         await stopServer(child);
@@ -141,13 +152,14 @@ export async function benchApi(options: ApiBenchOptions, log: (s: string) => voi
     }
   }
 
+  const cpu = (r: { cpuUs: number; mainUs: number }) => `${Math.round(r.cpuUs)} / ${Math.round(r.mainUs)}`;
   const rows = Object.entries(results).map(([name, r]) =>
-    `| ${name} | ${Math.round(r.on.requests.average).toLocaleString('en-GB')} | ${r.on.latency.p50} / ${r.on.latency.p99} | ${r.on.non2xx + r.on.errors} | ${Math.round(r.off.requests.average).toLocaleString('en-GB')} | ${r.off.latency.p50} / ${r.off.latency.p99} | ${(r.on.requests.average / r.off.requests.average).toFixed(2)} |`);
+    `| ${name} | ${Math.round(r.on.requests.average).toLocaleString('en-GB')} | ${r.on.latency.p50} / ${r.on.latency.p99} | ${cpu(r.on)} | ${r.on.non2xx + r.on.errors} | ${Math.round(r.off.requests.average).toLocaleString('en-GB')} | ${r.off.latency.p50} / ${r.off.latency.p99} | ${cpu(r.off)} | ${(r.on.requests.average / r.off.requests.average).toFixed(2)} |`);
   return [
-    `HTTP API over the embedded store, autocannon ${connections} connections, ${duration} s per run, ${cases.toLocaleString('en-GB')} cases reported first. "On": bearer JWT (ES256) verified, roles checked, access log written (SQLite, synchronous=FULL) for the timeline; "off": LEDGER_BENCH_NO_AUTH=1.`,
+    `HTTP API over the embedded store, autocannon ${connections} connections, ${duration} s per run, ${cases.toLocaleString('en-GB')} cases reported first. "On": bearer JWT (ES256) verified, roles checked, access log written (SQLite, synchronous=FULL) for the timeline; "off": LEDGER_BENCH_NO_AUTH=1. Server CPU: µs per request, all the server's threads / its main thread (the event loop).`,
     '',
-    '| scenario | req/s (on) | p50 / p99 ms (on) | non-2xx + errors (on) | req/s (off) | p50 / p99 ms (off) | on / off throughput |',
-    '|---|---|---|---|---|---|---|',
+    '| scenario | req/s (on) | p50 / p99 ms (on) | server CPU µs/req (on) | non-2xx + errors (on) | req/s (off) | p50 / p99 ms (off) | server CPU µs/req (off) | on / off throughput |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

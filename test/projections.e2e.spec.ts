@@ -3,7 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { cliEnv, lastJson, runCli, spawnCli, tempDir } from './support/cli.js';
+import { freshSchema } from './support/postgres.js';
+import { openPostgresEventStore } from '../libs/event-store/postgres/postgres-event-store.js';
+import { PostgresReadModelStore } from '../libs/projections/postgres-read-model-store.js';
+import { ProjectionRunner } from '../libs/projections/projection-runner.js';
+import { caseDigestProjection } from '../libs/projections/case-digest-projection.js';
 
 function readModel(dataDir: string): { rows: unknown[]; checkpoint: unknown } {
   const db = new Database(join(dataDir, 'ledger.sqlite'), { readonly: true });
@@ -66,4 +72,50 @@ test('kill -9 during live follow while events arrive, restart: the read model eq
   expect(runCli(['rebuild'], env).status).toBe(0);
   expect(resumed).toEqual(readModel(dataDir));
   expect(lastJson(runCli(['verify'], env).stdout)).toMatchObject({ ok: true });
+}, 180_000);
+
+async function pgReadModel(url: string): Promise<{ rows: unknown[]; checkpoint: unknown }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const rows = (await c.query('SELECT projection, key, state, facts FROM read_model_row ORDER BY projection, key')).rows;
+    const checkpoint = (await c.query('SELECT projection, position, max_recorded_at FROM read_model_checkpoint ORDER BY projection')).rows;
+    return { rows, checkpoint };
+  } finally {
+    await c.end();
+  }
+}
+
+test('PostgreSQL: a rebuild folded by worker threads, also killed -9 part-way and resumed, equals the fold in one thread', async () => {
+  const s = await freshSchema('proj_e2e');
+  const env = cliEnv({ databaseUrl: s.url });
+  try {
+    // 900 cases, about 45,000 events: more than the 4 batches of 10,000 a parallel catch-up needs.
+    expect(runCli(['import', cohort(900, 'proj-pg')], env).status).toBe(0);
+    const rebuilt = runCli(['rebuild'], env);
+    expect(rebuilt.status).toBe(0);
+    expect(lastJson(rebuilt.stdout).partitions).toBeGreaterThanOrEqual(1); // worker threads folded it
+    const parallel = await pgReadModel(s.url);
+    const view = runCli(['view', 'timeliness', '--group-by', 'borough'], env).stdout;
+
+    // The same read model folded in this (the test's) thread, from scratch.
+    const store = await openPostgresEventStore(s.url);
+    const readModels = new PostgresReadModelStore(s.url);
+    try {
+      await new ProjectionRunner(store, readModels, caseDigestProjection, { parallel: false }).rebuild();
+    } finally {
+      await readModels.close();
+      await store.close();
+    }
+    expect(await pgReadModel(s.url)).toEqual(parallel);
+
+    for (const ms of [1800, 2600]) {
+      await killAfter(['rebuild'], env, ms);
+      expect(runCli(['project'], env).status).toBe(0);
+      expect(await pgReadModel(s.url)).toEqual(parallel);
+      expect(runCli(['view', 'timeliness', '--group-by', 'borough'], env).stdout).toBe(view);
+    }
+  } finally {
+    await s.drop();
+  }
 }, 180_000);

@@ -1,65 +1,96 @@
 // The access log in the embedded store's SQLite file, on its own better-sqlite3 connection
 // (WAL, synchronous=FULL). Appends run in BEGIN IMMEDIATE transactions, so several processes on the
-// same file extend one chain.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+// same file extend one chain; from the built code they commit on a writer thread of their own (the
+// fsync of each commit then holds up no request), from TypeScript sources on this thread.
+import type Database from 'better-sqlite3';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { GENESIS_CHAIN_HEX } from '../event-store/integrity/hash-chain.js';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { SQLITE_FILE_NAME } from '../event-store/sqlite/sqlite-event-store.js';
-import { entryBody, rowHashes, toRecord, verifyRows } from './chain.js';
+import { entryBody, toRecord, verifyRows } from './chain.js';
 import type { AccessEntry, AccessLog, AccessLogVerifyReport, AccessRecord, AccessRow } from './port.js';
+import { accessLogAppender, openAccessLogDb } from './sqlite-access-append.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS access_log (
-  position    INTEGER PRIMARY KEY,
-  appended_at INTEGER NOT NULL,
-  body        TEXT NOT NULL,
-  leaf_hash   TEXT NOT NULL,
-  chain_hash  TEXT NOT NULL
-);
-CREATE TRIGGER IF NOT EXISTS access_log_no_update BEFORE UPDATE ON access_log
-BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS access_log_no_delete BEFORE DELETE ON access_log
-BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-`;
+/** The writer thread's entry: the built JavaScript beside this module (absent when running from TypeScript sources). */
+const WRITER = new URL('./sqlite-access-log-writer.js', import.meta.url);
 
 interface Row { position: number; appended_at: number; body: string; leaf_hash: string; chain_hash: string }
 const toRow = (r: Row): AccessRow => ({ position: r.position, appendedAt: r.appended_at, body: r.body, leafHash: r.leaf_hash, chainHash: r.chain_hash });
 
+/** Commits batches of entries on a worker thread; one batch at a time, in order. */
+class AccessLogWriter {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve(rows: AccessRow[]): void; reject(e: Error): void }>();
+  private nextId = 1;
+  private failed: Error | undefined;
+
+  constructor(file: string) {
+    this.worker = new Worker(WRITER, { workerData: { file } });
+    this.worker.unref(); // only a write in flight keeps the process alive
+    this.worker.on('message', (m: { id: number; rows?: AccessRow[]; error?: { message: string; code?: string } }) => {
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      if (this.waiting.size === 0) this.worker.unref();
+      if (m.error) w.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
+      else w.resolve(m.rows!);
+    });
+    const fail = (e: Error) => {
+      this.failed ??= e;
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the access log's writer thread stopped (exit code ${code})`)));
+  }
+
+  append(at: number, bodies: string[]): Promise<AccessRow[]> {
+    return this.send({ at, bodies });
+  }
+
+  async close(): Promise<void> {
+    if (this.failed) return;
+    try {
+      await this.send({ close: true });
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+
+  private send(m: { at?: number; bodies?: string[]; close?: true }): Promise<AccessRow[]> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.waiting.size === 0) this.worker.ref();
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...m });
+    });
+  }
+}
+
 export class SqliteAccessLog implements AccessLog {
   readonly file: string;
   private readonly db: Database.Database;
-  private readonly append: Database.Transaction<(at: number, bodies: string[]) => AccessRow[]>;
+  /** Appends on this thread (from TypeScript sources), when there is no writer thread. */
+  private readonly appendHere: ((at: number, bodies: string[]) => AccessRow[]) | undefined;
+  private readonly writer: AccessLogWriter | undefined;
   /** Entries waiting for the next commit: the entries of one event-loop turn share one transaction (one fsync). */
   private queue: { body: string; resolve(r: AccessRecord): void; reject(e: unknown): void }[] = [];
   private scheduled = false;
   private readonly page: Database.Statement<[number, number], Row>;
 
-  constructor(dataDir: string, options: { now?: () => number; fileName?: string } = {}) {
+  /**
+   * @param options.writerThread commit on a worker thread (default: when it can be started, i.e. from
+   *   the built code), so the fsync of each commit does not hold up this thread.
+   */
+  constructor(dataDir: string, options: { now?: () => number; fileName?: string; writerThread?: boolean } = {}) {
     mkdirSync(dataDir, { recursive: true });
     this.file = resolve(join(dataDir, options.fileName ?? SQLITE_FILE_NAME));
-    this.db = new Database(this.file, { timeout: 5000 });
-    this.db.pragma('busy_timeout = 5000');
-    const mode = this.db.pragma('journal_mode = WAL', { simple: true });
-    if (String(mode).toLowerCase() !== 'wal') throw new Error(`could not switch ${this.file} to WAL`);
-    this.db.pragma('synchronous = FULL');
-    if (this.db.pragma('synchronous', { simple: true }) !== 2) throw new Error('could not set synchronous=FULL');
-    this.db.exec(SCHEMA);
-    const last = this.db.prepare('SELECT position, chain_hash FROM access_log ORDER BY position DESC LIMIT 1');
-    const insert = this.db.prepare('INSERT INTO access_log (position, appended_at, body, leaf_hash, chain_hash) VALUES (?, ?, ?, ?, ?)');
-    const tx = this.db.transaction((at: number, bodies: string[]): AccessRow[] => {
-      const prev = last.get() as { position: number; chain_hash: string } | undefined;
-      let position = prev?.position ?? 0;
-      let chain = prev?.chain_hash ?? GENESIS_CHAIN_HEX;
-      return bodies.map((body) => {
-        position++;
-        const h = rowHashes(position, at, body, chain);
-        insert.run(position, at, body, h.leafHash, h.chainHash);
-        chain = h.chainHash;
-        return { position, appendedAt: at, body, leafHash: h.leafHash, chainHash: h.chainHash };
-      });
-    });
-    this.append = tx.immediate as unknown as typeof tx;
+    this.db = openAccessLogDb(this.file);
+    const thread = options.writerThread ?? existsSync(fileURLToPath(WRITER));
+    if (thread) this.writer = new AccessLogWriter(this.file);
+    else this.appendHere = accessLogAppender(this.db);
     this.page = this.db.prepare('SELECT * FROM access_log WHERE position >= ? ORDER BY position LIMIT ?') as Database.Statement<[number, number], Row>;
     this.now = options.now ?? Date.now;
   }
@@ -82,14 +113,22 @@ export class SqliteAccessLog implements AccessLog {
     const batch = this.queue;
     this.queue = [];
     if (!batch.length) return;
-    let rows: AccessRow[];
-    try {
-      rows = this.append(this.now(), batch.map((b) => b.body));
-    } catch (e) {
-      for (const b of batch) b.reject(e);
+    const settle = (rows: AccessRow[]) => batch.forEach((b, i) => b.resolve(toRecord(rows[i]!)));
+    const refuse = (e: unknown) => { for (const b of batch) b.reject(e); };
+    const bodies = batch.map((b) => b.body);
+    if (this.writer) {
+      // Batches are committed in the order they are sent (the writer takes one message at a time).
+      this.writer.append(this.now(), bodies).then(settle, refuse);
       return;
     }
-    batch.forEach((b, i) => b.resolve(toRecord(rows[i]!)));
+    let rows: AccessRow[];
+    try {
+      rows = this.appendHere!(this.now(), bodies);
+    } catch (e) {
+      refuse(e);
+      return;
+    }
+    settle(rows);
   }
 
   async list(fromPosition: number, limit: number): Promise<AccessRecord[]> {
@@ -105,6 +144,7 @@ export class SqliteAccessLog implements AccessLog {
   }
 
   async close(): Promise<void> {
+    await this.writer?.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -59,7 +59,7 @@ export class DashboardIndex {
   }
 
   private async refresh(): Promise<void> {
-    const cp = await this.views.runner.checkpoint();
+    const cp = await this.views.checkpoint();
     if (cp.position === this.position) return;
     if (this.position < 0 || cp.position < this.position) return this.rescan(cp.position);
     const changed = new Set<string>();

@@ -62,6 +62,18 @@ export class NotAppendedError extends Error {
   }
 }
 
+/** A slice of the global log by case: see `EventStore.readPartition`. */
+export interface PartitionReadOptions {
+  fromPosition: number;
+  toPosition: number;
+  /** 0 .. partitions - 1 */
+  partition: number;
+  partitions: number;
+}
+
+/** How another thread opens the same log by itself: a connection string, and the schema when it is not the connection's own. */
+export interface PartitionSource { kind: 'postgres'; connectionString: string; schema?: string }
+
 export interface EventStore {
   /**
    * Appends atomically with an expected-version check. Idempotent by eventId: a retry of stored
@@ -84,8 +96,20 @@ export interface EventStore {
   findEvents(eventIds: string[]): Promise<StoredCaseEvent[]>;
   /** Current version of a case's stream (0 when it has none). */
   streamVersion(caseId: string): Promise<number>;
+  /** streamVersion for many cases in one round trip (one snapshot); cases with no events are absent from the map. */
+  streamVersions(caseIds: string[]): Promise<Map<string, number>>;
   /** Events of the global log with position >= fromPosition, in position order, at most `limit`. Never skips an event that commits late. */
   readAll(options: ReadAllOptions): Promise<StoredCaseEvent[]>;
+  /**
+   * Optional (the PostgreSQL store): the events with fromPosition <= position <= toPosition whose case
+   * falls in `partition` (a fixed hash of the caseId, the same in every process), in position order.
+   * The partitions of one range together hold every event of the range, each event exactly once, so
+   * a reader can tell a gap in the log by counting. What a projection folds in worker threads, one
+   * partition per thread (ProjectionRunner).
+   */
+  readPartition?(options: PartitionReadOptions): Promise<StoredCaseEvent[]>;
+  /** Optional: how a worker thread opens this store for `readPartition` (undefined when it cannot). */
+  partitionSource?(): PartitionSource | undefined;
   /** Resolves when the log holds an event with position >= `position`, or after `timeoutMs`. */
   waitForEvents(position: number, timeoutMs: number): Promise<void>;
   head(): Promise<LedgerHead>;

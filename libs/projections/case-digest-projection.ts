@@ -21,4 +21,6 @@ export const caseDigestProjection: KeyedProjection<CaseDigest, CaseFacts | null>
   decodeState: decodeDigest,
   encodeFacts,
   recordedAtMs: (e: StoredCaseEvent) => instantMs(e.metadata.recordedAt),
+  // Keyed by caseId alone: fold workers import it from here.
+  module: { url: import.meta.url, name: 'caseDigestProjection' },
 };

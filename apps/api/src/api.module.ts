@@ -1,5 +1,5 @@
 import {
-  Inject, Injectable, Module, RequestMethod, type BeforeApplicationShutdown, type DynamicModule, type MiddlewareConsumer,
+  Inject, Injectable, Logger, Module, RequestMethod, type BeforeApplicationShutdown, type DynamicModule, type MiddlewareConsumer,
   type NestModule, type OnApplicationBootstrap, type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
@@ -11,6 +11,7 @@ import { ViewsModule } from '../../../libs/projections/views.module.js';
 import { DashboardIndex } from '../../../libs/dashboard/dashboard-index.js';
 import { EVENT_STORE } from '../../../libs/event-store/port.js';
 import { CaseViews } from '../../../libs/projections/case-views.js';
+import { ProjectionThread } from '../../../libs/projections/projection-thread.js';
 import { ACCESS_LOG, type AccessLog } from '../../../libs/access-log/port.js';
 import { openAccessLog } from '../../../libs/access-log/open-access-log.js';
 import { AccessGuard } from './auth/access.guard.js';
@@ -49,6 +50,8 @@ class ProjectionFollower implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(private readonly views: CaseViews, @Inject('FOLLOW') private readonly enabled: boolean) {}
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
+    const where = this.views.projector instanceof ProjectionThread ? 'on a worker thread' : 'in the request thread';
+    new Logger('views').log(`the views' projection follows the ledger ${where}`);
     this.running = this.views.follow(this.stop.signal, () => {}).catch(() => {});
   }
   async beforeApplicationShutdown(): Promise<void> {
@@ -80,7 +83,9 @@ export class ApiModule implements NestModule {
       module: ApiModule,
       imports: [
         CaseLedgerModule.forRoot({ config: o.config.ledger, ...(o.store ? { store: o.store } : {}), ...(o.clock ? { clock: o.clock } : {}) }),
-        ViewsModule.forRoot(o.config.ledger),
+        // The server folds the log on a worker thread (its own connections to the configured stores), so
+        // request handling never waits behind a projection batch; with a store passed in (tests), here.
+        ViewsModule.forRoot(o.config.ledger, { projectionThread: (o.followProjections ?? true) && !o.store }),
       ],
       controllers: [CasesController, ViewsController, LedgerController, AccessLogController, AdminController, OpsController, DashboardController, DashboardPageController],
       providers: [

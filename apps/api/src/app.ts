@@ -5,6 +5,7 @@ import type { INestApplication, LogLevel } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { ApiModule, type ApiModuleOptions } from './api.module.js';
+import { ApiLogger } from './api-logger.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { ApiConfig } from './config.js';
 import { Metrics, RequestObserver } from './observability.js';
@@ -19,7 +20,7 @@ export async function createApiApp(options: CreateApiOptions): Promise<INestAppl
   const verifier = await TokenVerifier.create(options.config);
   const app = await NestFactory.create(ApiModule.forRoot({ ...options, verifier }), {
     bodyParser: false,
-    logger: options.logger ?? ['log', 'warn', 'error'],
+    logger: options.logger === false ? false : new ApiLogger({ logLevels: options.logger ?? ['log', 'warn', 'error'] }),
     abortOnError: false,
   });
   const express = app.getHttpAdapter().getInstance() as { disable(name: string): void; set(name: string, value: unknown): void };

@@ -90,3 +90,46 @@ describe('single events (RecordCaseEvent), group commit', () => {
     expect(transactions).toHaveLength(4);
   });
 });
+
+describe('case states held between batches (the API handler)', () => {
+  const lines = (ls: { line: unknown; expectedVersion?: number | 'any' }[]) =>
+    new RecordCaseEvents(ls.map((l) => ({ line: l.line, receivedAt: NOW, expectedVersion: l.expectedVersion ?? 'any' })));
+
+  test('a case judged before is not read again while its stored version is unchanged, and is judged the same', async () => {
+    let streamsRead = 0;
+    const counting = new Proxy(store, {
+      get(target, name, receiver) {
+        if (name === 'readStreams') return (ids: string[]) => { streamsRead += ids.length; return target.readStreams(ids); };
+        const v = Reflect.get(target, name, receiver) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const handler = new RecordCaseEventsHandler(counting, randomIds);
+    expect((await handler.execute(lines([{ line: report('H-1') }]))).map(status)).toEqual(['appended']);
+    expect(streamsRead).toBe(1);
+    const again = await handler.execute(lines([{ line: report('H-1') }, { line: contact('H-1'), expectedVersion: 1 }, { line: contact('H-1'), expectedVersion: 1 }]));
+    expect(again.map(status)).toEqual(['rule.report_once', 'appended', 'concurrency.version_conflict']);
+    expect(streamsRead).toBe(1);
+    expect((await handler.execute(lines([{ line: contact('H-1'), expectedVersion: 2 }])))[0]).toMatchObject({ status: 'appended', version: 3 });
+    expect(streamsRead).toBe(1);
+  });
+
+  test('another writer appended to a held case: the next batch reads it again and judges on what is stored', async () => {
+    const handler = new RecordCaseEventsHandler(store, randomIds);
+    // H-2 judged while it has no events (held at version 0), H-3 after its report (held at version 1)
+    expect((await handler.execute(lines([{ line: contact('H-2') }, { line: report('H-3') }]))).map(status)).toEqual(['rule.report_first', 'appended']);
+    const other = await openSqliteEventStore({ dataDir: dir }); // another process on the same file
+    try {
+      const otherHandler = new RecordCaseEventsHandler(other, randomIds);
+      expect((await otherHandler.execute(lines([{ line: report('H-2') }, { line: contact('H-3') }]))).map(status)).toEqual(['appended', 'appended']);
+    } finally {
+      await other.close();
+    }
+    // H-2 is reported now: a second report breaks the order rule (not a version conflict with a stale state);
+    // H-3 is at version 2: a line expecting 2 goes in.
+    const next = await handler.execute(lines([{ line: report('H-2') }, { line: contact('H-3'), expectedVersion: 2 }]));
+    expect(next.map(status)).toEqual(['rule.report_once', 'appended']);
+    expect(next[1]).toMatchObject({ version: 3 });
+    expect(await verifyEventStore(store)).toMatchObject({ ok: true, events: 4 });
+  });
+});

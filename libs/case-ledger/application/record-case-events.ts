@@ -3,7 +3,9 @@
 // event against its case in order (idempotency by eventId, the caller's expected version, the order
 // rules), then append the accepted ones with one `appendMany` (one transaction), each with its
 // case's version as the store's guard. Callers differ only in where the cases' states come from:
-// read afresh from the store (`FreshCaseStates`) or kept between chunks (`CachedCaseStates`).
+// read afresh from the store (`FreshCaseStates`), kept between chunks (`CachedCaseStates`, the
+// importer: the one writer), or kept between batches and checked against the store's versions
+// (`CommittedCaseStates`, the API).
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, NotAppendedError, type AppendRequest, type EventStore, type ExpectedVersion } from '../../event-store/port.js';
@@ -39,7 +41,7 @@ export interface CaseStates {
 
 /** Every batch reads its cases from the store (single appends, API rounds: other writers may have appended since). */
 export class FreshCaseStates implements CaseStates {
-  constructor(private readonly store: EventStore, protected readonly states: Map<string, CaseState> = new Map()) {}
+  constructor(protected readonly store: EventStore, protected readonly states: Map<string, CaseState> = new Map()) {}
   async load(caseIds: string[]): Promise<void> {
     const missing = [...new Set(caseIds)].filter((id) => !this.states.has(id));
     if (!missing.length) return;
@@ -71,6 +73,56 @@ export class CachedCaseStates extends FreshCaseStates {
   }
   override set(caseId: string, state: CaseState): void {
     this.lru.remember(caseId, state);
+  }
+}
+
+/**
+ * Case states kept between batches by a long-lived writer that need not be the only one (the API,
+ * which other processes may append beside): a held state is used only while the store's version of
+ * its case is still the state's version (one query for all the batch's cases, instead of reading and
+ * folding each case's whole stream), and a state is held only once every event it folds is stored.
+ */
+export class CommittedCaseStates {
+  private readonly held: LruMap<string, CaseState>;
+  constructor(private readonly store: EventStore, max: number) {
+    this.held = new LruMap(max);
+  }
+
+  /** The states one batch judges on; `kept()` after the batch returns hands its stored states back. */
+  forBatch(): CaseStates & { kept(): void } {
+    return new BatchOfCommittedStates(this.store, this.held);
+  }
+}
+
+class BatchOfCommittedStates extends FreshCaseStates {
+  private readonly forgotten = new Set<string>();
+  constructor(store: EventStore, private readonly held: LruMap<string, CaseState>) {
+    super(store);
+  }
+
+  override async load(caseIds: string[]): Promise<void> {
+    const wanted = [...new Set(caseIds)].filter((id) => !this.states.has(id));
+    const candidates = wanted.filter((id) => this.held.has(id));
+    if (candidates.length) {
+      const versions = await this.store.streamVersions(candidates);
+      for (const id of candidates) {
+        const state = this.held.get(id)!;
+        if (state.version === (versions.get(id) ?? 0)) this.states.set(id, state);
+        else this.held.delete(id); // another writer appended: read it again
+      }
+    }
+    await super.load(wanted);
+  }
+
+  override forget(caseId: string): void {
+    super.forget(caseId);
+    this.forgotten.add(caseId);
+    this.held.delete(caseId);
+  }
+
+  /** After recordEvents returned: every state not forgotten folds exactly the case's stored events. */
+  kept(): void {
+    for (const [id, state] of this.states) if (!this.forgotten.has(id)) this.held.remember(id, state);
   }
 }
 
@@ -198,6 +250,8 @@ export async function appendJudged(store: EventStore, states: CaseStates, judged
       if (!(o.error instanceof DomainError)) throw o.error;
       outcomes[i] = { status: 'rejected', error: o.error };
     } else {
+      // The store found it stored already (another writer's retry): its state assumed it appended here.
+      if (o.status !== 'appended') states.forget(item.event.metadata.caseId);
       const last = o.events[o.events.length - 1];
       outcomes[i] = { status: o.status, events: o.events, version: last?.streamVersion ?? requests[r]!.expectedVersion as number };
     }
@@ -240,13 +294,24 @@ export class RecordCaseEvents extends Command<RecordOutcome[]> {
   }
 }
 
-/** The batch command handler: parse each line (random eventIds for lines without one), then `recordEvents` on fresh states. */
+/** Case states the batch handler keeps between batches (most recently used). */
+const HELD_CASES = 20_000;
+
+/**
+ * The batch command handler: parse each line (random eventIds for lines without one), then
+ * `recordEvents` on the cases' states as stored (held ones checked against the store's versions).
+ */
 @CommandHandler(RecordCaseEvents)
 export class RecordCaseEventsHandler implements ICommandHandler<RecordCaseEvents, RecordOutcome[]> {
+  /** Cases judged recently, checked against the store's versions before each use. */
+  private readonly states: CommittedCaseStates;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-  ) {}
+  ) {
+    this.states = new CommittedCaseStates(store, HELD_CASES);
+  }
 
   async execute({ lines }: RecordCaseEvents): Promise<RecordOutcome[]> {
     const outcomes = new Array<RecordOutcome>(lines.length);
@@ -261,7 +326,9 @@ export class RecordCaseEventsHandler implements ICommandHandler<RecordCaseEvents
       }
     });
     if (items.length) {
-      const recorded = await recordEvents(this.store, new FreshCaseStates(this.store), items, { lookUpGivenIds: true });
+      const states = this.states.forBatch();
+      const recorded = await recordEvents(this.store, states, items, { lookUpGivenIds: true });
+      states.kept();
       recorded.forEach((o, j) => (outcomes[at[j]!] = o));
     }
     return outcomes;

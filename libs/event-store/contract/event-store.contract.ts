@@ -379,6 +379,10 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
         expect(streams.get('CASE-A')!.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
         expect(streams.get('CASE-B')).toEqual(await store.readStream('CASE-B'));
         expect((await store.readStreams([])).size).toBe(0);
+
+        const versions = await store.streamVersions(['CASE-B', 'NO-SUCH-CASE', 'CASE-A', 'CASE-A']);
+        expect([...versions].sort()).toEqual([['CASE-A', 3], ['CASE-B', streams.get('CASE-B')!.length]]);
+        expect((await store.streamVersions([])).size).toBe(0);
       });
 
       test('storageStats counts events and bytes', async () => {

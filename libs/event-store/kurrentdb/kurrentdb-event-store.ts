@@ -507,6 +507,14 @@ export class KurrentDbEventStore implements EventStore {
     return out;
   }
 
+  async streamVersions(caseIds: string[]): Promise<Map<string, number>> {
+    const ids = [...new Set(caseIds)];
+    const versions = await mapLimit(ids, this.o.concurrency, (id) => this.streamVersion(id));
+    const out = new Map<string, number>();
+    ids.forEach((id, i) => versions[i]! > 0 && out.set(id, versions[i]!));
+    return out;
+  }
+
   async findEvents(eventIds: string[]): Promise<StoredCaseEvent[]> {
     const keys = eventKeysHex(eventIds);
     // An event indexed by a commit still being applied is not stored yet: not found (yet).

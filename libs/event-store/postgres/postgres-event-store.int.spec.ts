@@ -204,4 +204,35 @@ describe('PostgreSQL store under concurrency', () => {
     const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${quoteIdent(schema)}.events`);
     expect(rows[0].n).toBe(1);
   });
+
+  test('readPartition: the partitions of a range hold each of its events once, a case in one partition, in position order', async () => {
+    const schema = newSchema();
+    schemas.push(schema);
+    const store = await openPostgresEventStore(URL, { schema });
+    stores.push(store);
+    const cases = Array.from({ length: 12 }, (_, i) => `CASE-P${i}`);
+    for (let round = 0; round < 3; round++) {
+      for (const c of cases) await store.append({ caseId: c, expectedVersion: round * 2, events: round === 0 ? caseHistory(c, 2) : [victimContact(c), victimContact(c)] });
+    }
+    const all = await store.readAll({ fromPosition: 1, limit: 1000 });
+    expect(all).toHaveLength(72);
+    const partitionOf = new Map<string, number>();
+    const seen: number[] = [];
+    for (let part = 0; part < 3; part++) {
+      const events = await store.readPartition({ fromPosition: 5, toPosition: 60, partition: part, partitions: 3 });
+      expect(events.map((e) => e.position)).toEqual([...events.map((e) => e.position)].sort((a, b) => a - b));
+      for (const e of events) {
+        expect(e).toEqual(all[e.position - 1]);
+        expect(partitionOf.get(e.metadata.caseId) ?? part).toBe(part);
+        partitionOf.set(e.metadata.caseId, part);
+        seen.push(e.position);
+      }
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 56 }, (_, i) => 5 + i));
+    expect(new Set(partitionOf.values()).size).toBeGreaterThan(1);
+    expect(await store.readPartition({ fromPosition: 10, toPosition: 9, partition: 0, partitions: 1 })).toEqual([]);
+    await expect(store.readPartition({ fromPosition: 1, toPosition: 9, partition: 3, partitions: 3 })).rejects.toThrow(/partition 3 of 3/);
+    // A worker thread opens the same log from the source the store describes.
+    expect(store.partitionSource()).toEqual({ kind: 'postgres', connectionString: URL, schema });
+  });
 });

@@ -7,7 +7,8 @@ import type { StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
 import { DomainError } from '../../case-ledger/domain/errors.js';
 import {
   NotAppendedError,
-  type AppendManyOptions, type AppendOutcome, type AppendRequest, type EventStore, type LedgerHead, type ReadAllOptions, type StoredRecord,
+  type AppendManyOptions, type AppendOutcome, type AppendRequest, type EventStore, type LedgerHead, type PartitionReadOptions,
+  type PartitionSource, type ReadAllOptions, type StoredRecord,
 } from '../port.js';
 import { decodeBody, storedFromLine, eventKeysHex } from '../codec.js';
 import { judgeRequest, prepareRequest, type Judgement, type PreparedEvent, type PreparedRequest } from '../append-judge.js';
@@ -99,7 +100,11 @@ export async function openPostgresEventStore(
 ): Promise<PostgresEventStore> {
   const sql = pgPoolSql(connection);
   try {
-    return await PostgresEventStore.open(sql, options, true);
+    const store = await PostgresEventStore.open(sql, options, true);
+    const url = typeof connection === 'string' ? connection : undefined;
+    // The same connection string (and the same schema option, if any) opens the same tables elsewhere.
+    if (url !== undefined) store.partitionReaders({ kind: 'postgres', connectionString: url, ...(options.schema !== undefined ? { schema: options.schema } : {}) });
+    return store;
   } catch (e) {
     await sql.close().catch(() => {});
     throw e;
@@ -133,8 +138,10 @@ export class PostgresEventStore implements EventStore {
   private planned: Promise<Tip | undefined> = Promise.resolve(undefined);
   private listening: Promise<() => Promise<void>> | undefined;
   private closed = false;
+  /** Set when the store was opened from a connection string: worker threads can open the same log. */
+  private source: PartitionSource | undefined;
   private readonly q: Record<
-    'lockHead' | 'lookup' | 'write' | 'head' | 'version' | 'stream' | 'streams' | 'byKeys' | 'all' | 'records' | 'recordsPlain' | 'stats',
+    'lockHead' | 'lookup' | 'write' | 'head' | 'version' | 'stream' | 'streams' | 'versions' | 'byKeys' | 'all' | 'partition' | 'records' | 'recordsPlain' | 'stats',
     string
   >;
 
@@ -174,8 +181,13 @@ export class PostgresEventStore implements EventStore {
       version: `SELECT stream_version FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version DESC LIMIT 1`,
       stream: `SELECT position, stream_version, body FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version`,
       streams: `SELECT case_id, position, stream_version, body FROM ${s}.events WHERE case_id = ANY ($1::text[]) ORDER BY case_id, stream_version`,
+      versions: `SELECT case_id, max(stream_version) AS v FROM ${s}.events WHERE case_id = ANY ($1::text[]) GROUP BY case_id`,
       byKeys: `SELECT position, stream_version, body FROM ${s}.events WHERE event_key = ANY (${keysParam})`,
       all: `SELECT position, stream_version, body FROM ${s}.events WHERE position >= $1 ORDER BY position LIMIT $2`,
+      // hashtext is the server's own fixed hash: every process puts a case in the same partition.
+      partition:
+        `SELECT position, stream_version, body FROM ${s}.events WHERE position BETWEEN $1 AND $2 ` +
+        `AND (hashtext(case_id) & 2147483647) % $3 = $4 ORDER BY position`,
       // The page's rows without their hash columns, then one extra row ('h') holding each hash column
       // of the page concatenated: one bytea (one Buffer) per column per page instead of three per
       // record, which is most of the cost of reading records. One statement, so one snapshot.
@@ -424,6 +436,14 @@ export class PostgresEventStore implements EventStore {
     return out;
   }
 
+  async streamVersions(caseIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (caseIds.length === 0) return out;
+    const { rows } = await this.sql.query<{ case_id: string; v: number }>(this.q.versions, [[...new Set(caseIds)]]);
+    for (const r of rows) out.set(r.case_id, Number(r.v));
+    return out;
+  }
+
   async findEvents(eventIds: string[]): Promise<StoredCaseEvent[]> {
     const keys = eventKeysHex(eventIds);
     if (keys.size === 0) return [];
@@ -456,6 +476,31 @@ export class PostgresEventStore implements EventStore {
       out.push(decodeBody(r.body, position, r.stream_version));
     }
     return out;
+  }
+
+  async readPartition({ fromPosition, toPosition, partition, partitions }: PartitionReadOptions): Promise<StoredCaseEvent[]> {
+    if (!Number.isSafeInteger(partitions) || partitions < 1 || !Number.isSafeInteger(partition) || partition < 0 || partition >= partitions) {
+      throw new Error(`partition ${partition} of ${partitions}: need 0 <= partition < partitions`);
+    }
+    const from = Math.max(1, Math.trunc(fromPosition));
+    const to = Math.trunc(toPosition);
+    if (to < from) return [];
+    const { rows } = await this.sql.query<EventRow>(this.q.partition, [from, to, partitions, partition]);
+    const out: StoredCaseEvent[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      out[i] = decodeBody(r.body, Number(r.position), r.stream_version);
+    }
+    return out;
+  }
+
+  /** Lets worker threads open this log (`partitionSource`): set by openPostgresEventStore, which knows the connection string. */
+  partitionReaders(source: PartitionSource): void {
+    this.source = source;
+  }
+
+  partitionSource(): PartitionSource | undefined {
+    return this.source;
   }
 
   async waitForEvents(position: number, timeoutMs: number): Promise<void> {

@@ -300,6 +300,17 @@ export class SqliteEventStore implements EventStore {
     return out;
   }
 
+  async streamVersions(caseIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    this.db.transaction(() => {
+      for (const caseId of new Set(caseIds)) {
+        const v = this.st.version.get(caseId);
+        if (v !== undefined) out.set(caseId, v);
+      }
+    }).deferred(); // one read snapshot for all of them
+    return out;
+  }
+
   async findEvents(eventIds: string[]): Promise<StoredCaseEvent[]> {
     const keys = eventKeysHex(eventIds);
     const out: StoredCaseEvent[] = [];

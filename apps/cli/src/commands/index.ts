@@ -188,14 +188,17 @@ const rebuildCommand: CliCommand = {
     if (positionals.length) throw new UsageError('rebuild takes no arguments');
     const progress = new Progress('rebuild');
     const started = Date.now();
+    let partitions = 0;
     const cp = await withLedger(({ commands }) =>
-      commands.execute(new RebuildProjections(({ position, head, events }) => {
+      commands.execute(new RebuildProjections(({ position, head, events, partitions: p }) => {
+        if (p !== undefined) partitions = Math.max(partitions, p);
         const rate = Math.round(events / Math.max((Date.now() - started) / 1000, 0.001));
         progress.update(position, `${position.toLocaleString('en-GB')} / ${head.toLocaleString('en-GB')} events, ${rate.toLocaleString('en-GB')} ev/s`);
       })),
     );
     progress.done();
-    process.stdout.write(JSON.stringify({ rebuilt: true, position: cp.position, seconds: (Date.now() - started) / 1000 }) + '\n');
+    // partitions: how many worker threads folded the log at once (0: folded in this thread).
+    process.stdout.write(JSON.stringify({ rebuilt: true, position: cp.position, seconds: (Date.now() - started) / 1000, partitions }) + '\n');
     return 0;
   },
 };
