@@ -48,7 +48,7 @@ async function startServer(dataDir: string, noAuth: boolean): Promise<{ url: str
   delete env.LEDGER_JWT_AUDIENCE;
   if (noAuth) env.LEDGER_BENCH_NO_AUTH = '1';
   else delete env.LEDGER_BENCH_NO_AUTH;
-  const child = spawn(process.execPath, [join(process.cwd(), 'scripts', 'ledger.mjs'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, join(process.cwd(), 'scripts', 'ledger.mjs'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     try {
