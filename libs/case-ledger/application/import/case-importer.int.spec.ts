@@ -52,3 +52,31 @@ test('a concurrent write to a case while its chunk is written: the next chunk, j
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('regression (issue 3, live-follow bench): a line from a slow source is judged at the time it was read, not when its chunk began', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-importer-'));
+  const store = await openSqliteEventStore({ dataDir: dir });
+  try {
+    // The ledger's clock moves a minute between two lines; each line happened just before it was sent,
+    // after the chunk (of 3 lines) began.
+    let clock = Date.parse(day(1));
+    async function* slowSource(): AsyncIterable<string> {
+      for (const type of ['CaseReported', 'VictimContactMade', 'VictimContactMade'] as const) {
+        clock += 60_000;
+        const at = new Date(clock - 1).toISOString();
+        const line = lineOf(type, { occurredAt: at });
+        delete line.recordedAt;
+        yield JSON.stringify(line);
+      }
+    }
+    const rejected: string[] = [];
+    const importer = new CaseImporter(store, { now: () => clock, chunkSize: 3, onRejected: (line, m) => rejected.push(`${line}: ${m}`) });
+    expect(await importer.run(slowSource())).toEqual({ appended: 3, duplicates: 0, rejected: 0 });
+    expect(rejected).toEqual([]);
+    // Without recordedAt, each line is recorded at the time the ledger read it.
+    expect((await store.readStream(CASE_ID)).map((e) => e.metadata.recordedAt)).toEqual([1, 2, 3].map((m) => new Date(Date.parse(day(1)) + m * 60_000).toISOString()));
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,7 +11,7 @@ import {
 export interface ImportReport { appended: number; duplicates: number; rejected: number }
 
 export interface ImportOptions {
-  /** The ledger's clock: recordedAt of lines without one, and the "now" no line may be later than. */
+  /** The ledger's clock, read as each line is read: recordedAt of a line without one, and the "now" it may not be later than. */
   now: () => number;
   /** A refused line: its 1-based line number in the input and the rule it broke. */
   onRejected: (line: number, message: string) => void;
@@ -67,7 +67,6 @@ export class CaseImporter {
     let inChunk = 0;
     let lineNo = 0;
     let bytes = 0;
-    let appendedAt = this.options.now();
     // The chunk being written, then reported: resolves to whether every event it judged appendable was appended.
     let writing: Promise<boolean> | undefined;
     let writingCases: ReadonlySet<string> = new Set();
@@ -92,12 +91,14 @@ export class CaseImporter {
       lineNo++;
       bytes += Buffer.byteLength(text) + 1;
       inChunk++;
-      this.parse(lineNo, text, appendedAt, candidates);
+      // Each line is judged at the moment it was read (not when its chunk began): a line that comes
+      // later from a slow source may say it happened after the chunk began (regression: issue 3's
+      // live-follow bench, a line refused as "later than the time the ledger received the event").
+      this.parse(lineNo, text, this.options.now(), candidates);
       if (inChunk >= chunkSize) {
         await submit({ candidates, lines: lineNo, bytes });
         candidates = [];
         inChunk = 0;
-        appendedAt = this.options.now();
       } else if (writing && inChunk % PARSE_SLICE === 0) {
         await new Promise<void>((r) => setImmediate(r));
       }
