@@ -1,4 +1,5 @@
 import type { StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
+import type { ReadModelRow } from './read-model-store.js';
 
 /** A row a commit wrote: its key, its facts as objects and as stored text. */
 export interface CommittedRow<F> { key: string; facts: F; factsText: string }
@@ -30,4 +31,41 @@ export interface KeyedProjection<S, F = unknown> {
    * partitions by case, one worker thread each (ProjectionRunner's parallel catch-up).
    */
   module?: { url: string; name: string };
+}
+
+/** A batch of the log folded: each changed key's new state, the rows to write and the rows to publish. */
+export interface FoldedBatch<S, F> {
+  changed: Map<string, S>;
+  /** Largest recordedAt (ms) among the events and `maxRecordedAt` given. */
+  maxRecordedAt: number;
+  rows: ReadModelRow[];
+  published: CommittedRow<F>[];
+}
+
+/**
+ * Folds `events` (in log order) onto the states `stateOf` gives (null: the key has no row yet), the
+ * one fold both the runner and the partition workers use.
+ */
+export function foldBatch<S, F>(
+  p: KeyedProjection<S, F>,
+  events: readonly StoredCaseEvent[],
+  stateOf: (key: string) => S | null | undefined,
+  maxRecordedAt: number,
+): FoldedBatch<S, F> {
+  const changed = new Map<string, S>();
+  for (const e of events) {
+    const key = p.keyOf(e);
+    changed.set(key, p.evolve(changed.get(key) ?? stateOf(key) ?? null, e));
+    const rec = p.recordedAtMs(e);
+    if (rec > maxRecordedAt) maxRecordedAt = rec;
+  }
+  const rows: ReadModelRow[] = [];
+  const published: CommittedRow<F>[] = [];
+  for (const [key, state] of changed) {
+    const facts = p.facts(state);
+    const factsText = p.encodeFacts(facts);
+    rows.push({ key, state: p.encodeState(state), facts: factsText });
+    published.push({ key, facts, factsText });
+  }
+  return { changed, maxRecordedAt, rows, published };
 }

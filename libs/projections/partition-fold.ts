@@ -4,7 +4,7 @@
 import type { EventStore } from '../event-store/port.js';
 import type { StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
 import type { ReadModelRow } from './read-model-store.js';
-import type { CommittedRow, KeyedProjection } from './keyed-projection.js';
+import { foldBatch, type CommittedRow, type KeyedProjection } from './keyed-projection.js';
 import { LruMap } from '../common/lru-map.js';
 
 /** What a partition's fold of a range of the log gives the runner to commit. */
@@ -71,23 +71,7 @@ export class PartitionFold<S, F> {
 
   fold(events: StoredCaseEvent[]): FoldResult<F> {
     const p = this.projection;
-    const changed = new Map<string, S>();
-    let maxRecordedAt = 0;
-    for (const e of events) {
-      const key = p.keyOf(e);
-      const next = p.evolve(changed.get(key) ?? this.state(key) ?? null, e);
-      changed.set(key, next);
-      const rec = p.recordedAtMs(e);
-      if (rec > maxRecordedAt) maxRecordedAt = rec;
-    }
-    const rows: ReadModelRow[] = [];
-    const published: CommittedRow<F>[] = [];
-    for (const [key, state] of changed) {
-      const facts = p.facts(state);
-      const factsText = p.encodeFacts(facts);
-      rows.push({ key, state: p.encodeState(state), facts: factsText });
-      published.push({ key, facts, factsText });
-    }
+    const { changed, maxRecordedAt, rows, published } = foldBatch(p, events, (key) => this.state(key), 0);
     this.pending.push(changed);
     return { events: events.length, maxRecordedAt, rows, published };
   }

@@ -3,7 +3,7 @@ import type { StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
 import type { Checkpoint, ReadModelRow, ReadModelStore } from './read-model-store.js';
 import { availableParallelism } from 'node:os';
 import { LruMap } from '../common/lru-map.js';
-import type { CommittedRow, KeyedProjection } from './keyed-projection.js';
+import { foldBatch, type CommittedRow, type KeyedProjection } from './keyed-projection.js';
 import type { FoldResult, Folder, LoadStates } from './partition-fold.js';
 import { foldWorkersAvailable, workerFolders } from './fold-workers.js';
 
@@ -252,23 +252,7 @@ export class ProjectionRunner<S, F = unknown> implements Projector {
     if (missing.length) {
       for (const [k, text] of await this.readModels.load(p.name, missing)) this.cache.set(k, p.decodeState(text));
     }
-    const changed = new Map<string, S>();
-    let maxRecordedAt = from.maxRecordedAt;
-    for (const e of batch) {
-      const key = p.keyOf(e);
-      const next = p.evolve(changed.get(key) ?? this.cache.get(key) ?? null, e);
-      changed.set(key, next);
-      const rec = p.recordedAtMs(e);
-      if (rec > maxRecordedAt) maxRecordedAt = rec;
-    }
-    const rows: ReadModelRow[] = [];
-    const published: CommittedRow<F>[] = [];
-    for (const [key, state] of changed) {
-      const facts = p.facts(state);
-      const factsText = p.encodeFacts(facts);
-      rows.push({ key, state: p.encodeState(state), facts: factsText });
-      published.push({ key, facts, factsText });
-    }
+    const { changed, maxRecordedAt, rows, published } = foldBatch(p, batch, (key) => this.cache.get(key), from.maxRecordedAt);
     const cp: Checkpoint = { position: batch[batch.length - 1]!.position, maxRecordedAt };
     try {
       await this.readModels.commit(p.name, rows, cp, from.position);
