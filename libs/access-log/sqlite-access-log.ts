@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { WorkerCalls, type WorkerReply } from '../common/worker-calls.js';
 import { SQLITE_FILE_NAME } from '../event-store/sqlite/sqlite-event-store.js';
 import { entryBody, toRecord, verifyRows } from './chain.js';
 import type { AccessEntry, AccessLog, AccessLogVerifyReport, AccessRecord, AccessRow } from './port.js';
@@ -20,52 +21,18 @@ const toRow = (r: Row): AccessRow => ({ position: r.position, appendedAt: r.appe
 
 /** Commits batches of entries on a worker thread; one batch at a time, in order. */
 class AccessLogWriter {
-  private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve(rows: AccessRow[]): void; reject(e: Error): void }>();
-  private nextId = 1;
-  private failed: Error | undefined;
+  private readonly calls: WorkerCalls<WorkerReply & { rows?: AccessRow[] }>;
 
   constructor(file: string) {
-    this.worker = new Worker(WRITER, { workerData: { file } });
-    this.worker.unref(); // only a write in flight keeps the process alive
-    this.worker.on('message', (m: { id: number; rows?: AccessRow[]; error?: { message: string; code?: string } }) => {
-      const w = this.waiting.get(m.id);
-      if (!w) return;
-      this.waiting.delete(m.id);
-      if (this.waiting.size === 0) this.worker.unref();
-      if (m.error) w.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
-      else w.resolve(m.rows!);
-    });
-    const fail = (e: Error) => {
-      this.failed ??= e;
-      for (const w of this.waiting.values()) w.reject(e);
-      this.waiting.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`the access log's writer thread stopped (exit code ${code})`)));
+    this.calls = new WorkerCalls(new Worker(WRITER, { workerData: { file } }), "the access log's writer thread");
   }
 
-  append(at: number, bodies: string[]): Promise<AccessRow[]> {
-    return this.send({ at, bodies });
+  async append(at: number, bodies: string[]): Promise<AccessRow[]> {
+    return (await this.calls.call({ at, bodies })).rows!;
   }
 
-  async close(): Promise<void> {
-    if (this.failed) return;
-    try {
-      await this.send({ close: true });
-    } finally {
-      await this.worker.terminate();
-    }
-  }
-
-  private send(m: { at?: number; bodies?: string[]; close?: true }): Promise<AccessRow[]> {
-    if (this.failed) return Promise.reject(this.failed);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      if (this.waiting.size === 0) this.worker.ref();
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ...m });
-    });
+  close(): Promise<void> {
+    return this.calls.close({ close: true });
   }
 }
 

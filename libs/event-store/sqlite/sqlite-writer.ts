@@ -9,6 +9,7 @@
 // runs the same from the built dist/ and under the test runner, which loads TypeScript sources.
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { WorkerCalls, type WorkerReply } from '../../common/worker-calls.js';
 
 /** The rows of a batch, column by column (hashes and keys as hex), and the head before and after it. */
 export interface WriteBatch {
@@ -73,55 +74,21 @@ parentPort.on('message', ({ id, batch, close }) => {
 });
 `;
 
-interface Waiting { resolve(r: WriteReply): void; reject(e: Error): void }
-
+/** Writes batches on the writer thread, one at a time, in order. */
 export class SqliteWriter {
-  private readonly worker: Worker;
-  private readonly waiting = new Map<number, Waiting>();
-  private nextId = 1;
-  private failed: Error | undefined;
+  private readonly calls: WorkerCalls<WorkerReply & { reply?: WriteReply }>;
 
   constructor(options: WriterOptions) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: options.file, busyTimeoutMs: options.busyTimeoutMs } });
-    this.worker.unref(); // only a write in flight keeps the process alive
-    this.worker.on('message', (m: { id: number; reply?: WriteReply; error?: { message: string; code?: string } }) => {
-      const w = this.waiting.get(m.id);
-      if (!w) return;
-      this.waiting.delete(m.id);
-      if (this.waiting.size === 0) this.worker.unref();
-      if (m.error) w.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
-      else w.resolve(m.reply!);
-    });
-    const fail = (e: Error) => {
-      this.failed ??= e;
-      for (const w of this.waiting.values()) w.reject(e);
-      this.waiting.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`the ledger's writer thread stopped (exit code ${code})`)));
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: options.file, busyTimeoutMs: options.busyTimeoutMs } });
+    this.calls = new WorkerCalls(worker, "the ledger's writer thread");
   }
 
-  write(batch: WriteBatch): Promise<WriteReply> {
-    return this.send({ batch });
+  async write(batch: WriteBatch): Promise<WriteReply> {
+    return (await this.calls.call({ batch })).reply!;
   }
 
-  async close(): Promise<void> {
-    if (this.failed) return;
-    try {
-      await this.send({ close: true });
-    } finally {
-      await this.worker.terminate();
-    }
-  }
-
-  private send(message: { batch?: WriteBatch; close?: true }): Promise<WriteReply> {
-    if (this.failed) return Promise.reject(this.failed);
-    const id = this.nextId++;
-    return new Promise<WriteReply>((resolve, reject) => {
-      if (this.waiting.size === 0) this.worker.ref();
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ...message });
-    });
+  close(): Promise<void> {
+    return this.calls.close({ close: true });
   }
 }
