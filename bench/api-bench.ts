@@ -4,11 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localKeys, signLocalToken } from '../apps/api/src/auth/local-keys.js';
 import { DEFAULT_AUDIENCE, LOCAL_ISSUER } from '../apps/api/src/config.js';
+import { freePort } from '../test/support/free-port.js';
 
 export interface ApiBenchOptions {
   /** Cases reported before the runs (appends spread over them; the views cover them). */
@@ -26,17 +26,6 @@ interface CannonResult {
 }
 type Cannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(dataDir: string, noAuth: boolean): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();

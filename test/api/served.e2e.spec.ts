@@ -5,7 +5,6 @@
 // this process, and a view asked for right after an append shows it. On the embedded store the
 // access log commits on its own writer thread.
 import { rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { localKeys, signLocalToken } from '../../apps/api/src/auth/local-keys.js';
 import { DEFAULT_AUDIENCE, LOCAL_ISSUER } from '../../apps/api/src/config.js';
@@ -15,17 +14,7 @@ import { openReadModelStore } from '../../libs/projections/open-read-model-store
 import { parseViewParams, VIEW_NAMES } from '../../libs/views/query.js';
 import { cliEnv, runCli, spawnCli, tempDir } from '../support/cli.js';
 import { freshSchema } from '../support/postgres.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../support/free-port.js';
 
 const GROUPINGS = ['', '?groupBy=borough', '?groupBy=force&asOf=2023-06-30T00:00:00Z'];
 
