@@ -69,3 +69,19 @@ export function foldBatch<S, F>(
   }
   return { changed, maxRecordedAt, rows, published };
 }
+
+/**
+ * Keys of these events whose state must be loaded from the read model: not `held`, and not started by
+ * the events themselves (no row can exist yet). Each key once, in order of first appearance.
+ */
+export function keysToLoad<S, F>(p: KeyedProjection<S, F>, events: readonly StoredCaseEvent[], held: (key: string) => boolean): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const e of events) {
+    const key = p.keyOf(e);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!held(key) && !p.startsKey?.(e)) out.push(key);
+  }
+  return out;
+}

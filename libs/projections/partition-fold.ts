@@ -4,7 +4,7 @@
 import type { EventStore } from '../event-store/port.js';
 import type { StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
 import type { ReadModelRow } from './read-model-store.js';
-import { foldBatch, type CommittedRow, type KeyedProjection } from './keyed-projection.js';
+import { foldBatch, keysToLoad, type CommittedRow, type KeyedProjection } from './keyed-projection.js';
 import { LruMap } from '../common/lru-map.js';
 
 /** What a partition's fold of a range of the log gives the runner to commit. */
@@ -52,16 +52,7 @@ export class PartitionFold<S, F> {
 
   /** Keys of these events whose state must come from the read model (not held here, not started by the events). */
   missing(events: StoredCaseEvent[]): string[] {
-    const p = this.projection;
-    const seen = new Set<string>();
-    const out: string[] = [];
-    for (const e of events) {
-      const key = p.keyOf(e);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (this.state(key) === undefined && !p.startsKey?.(e)) out.push(key);
-    }
-    return out;
+    return keysToLoad(this.projection, events, (key) => this.state(key) !== undefined);
   }
 
   /** States loaded from the read model (committed: nothing pending holds these keys). */

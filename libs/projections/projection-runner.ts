@@ -3,7 +3,7 @@ import type { StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
 import type { Checkpoint, ReadModelRow, ReadModelStore } from './read-model-store.js';
 import { availableParallelism } from 'node:os';
 import { LruMap } from '../common/lru-map.js';
-import { foldBatch, type CommittedRow, type KeyedProjection } from './keyed-projection.js';
+import { foldBatch, keysToLoad, type CommittedRow, type KeyedProjection } from './keyed-projection.js';
 import type { FoldResult, Folder, LoadStates } from './partition-fold.js';
 import { foldWorkersAvailable, workerFolders } from './fold-workers.js';
 
@@ -241,14 +241,7 @@ export class ProjectionRunner<S, F = unknown> implements Projector {
   private async apply(batch: StoredCaseEvent[], from: Checkpoint): Promise<Checkpoint> {
     const p = this.projection;
     // Rows to look up: keys not cached, unless the batch starts them (no row can exist yet).
-    const seen = new Set<string>();
-    const missing: string[] = [];
-    for (const e of batch) {
-      const key = p.keyOf(e);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (!this.cache.has(key) && !p.startsKey?.(e)) missing.push(key);
-    }
+    const missing = keysToLoad(p, batch, (key) => this.cache.has(key));
     if (missing.length) {
       for (const [k, text] of await this.readModels.load(p.name, missing)) this.cache.set(k, p.decodeState(text));
     }
