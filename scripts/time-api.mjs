@@ -53,7 +53,9 @@ const token = (role, force) => signLocalToken(keys, { role, ...(force ? { force 
 const officer = { authorization: `Bearer ${await token('officer', 'BENCH')}` };
 const inspector = { authorization: `Bearer ${await token('inspector')}` };
 // dist's main.js exports main(); run it as scripts/ledger.mjs does, without its build step.
-const child = spawn(process.execPath, [...nodeArgs, new URL(import.meta.url).pathname, '--serve', root], { env, cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+// TIME_API_STDOUT=FILE keeps the server's stdout (request log, --trace-gc output) in FILE.
+const stdout = process.env.TIME_API_STDOUT ? (await import('node:fs')).openSync(process.env.TIME_API_STDOUT, 'w') : 'ignore';
+const child = spawn(process.execPath, [...nodeArgs, new URL(import.meta.url).pathname, '--serve', root], { env, cwd: root, stdio: ['ignore', stdout, 'inherit'] });
 const url = `http://127.0.0.1:${port}`;
 try {
   let up = false;

@@ -1,7 +1,10 @@
 // Request bodies are read here, not by a generic body parser: a size limit per route (413), one
 // accepted content type per route (415), malformed JSON as 400. Only the two append routes take a body.
+// These run as Nest middlewares on Node's request, before Fastify routes it; what they read is handed to
+// Fastify as the request's body by the one content-type parser app.ts installs (which reads nothing).
+import type { ServerResponse } from 'node:http';
 import { Injectable, type NestMiddleware } from '@nestjs/common';
-import type { ApiRequest, HttpResponse } from './http-types.js';
+import type { RawRequest } from './http-types.js';
 import { ProblemError } from './problem.js';
 
 export const MAX_EVENT_BYTES = 64 * 1024;
@@ -10,11 +13,11 @@ export const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 const tooLarge = (limit: number) =>
   new ProblemError(413, 'request.too_large', 'Content Too Large', `the body must be at most ${limit} bytes`, { limit });
 
-function mediaType(req: ApiRequest): string {
+function mediaType(req: RawRequest): string {
   return String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-export function readBody(req: ApiRequest, limit: number): Promise<Buffer> {
+export function readBody(req: RawRequest, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     req.resume();
@@ -49,16 +52,16 @@ function utf8(buf: Buffer): string {
   }
 }
 
-/** One event: `application/json`, at most 64 KB, parsed into req.body. */
+/** One event: `application/json`, at most 64 KB, parsed (the request's body). */
 @Injectable()
 export class JsonEventBody implements NestMiddleware {
-  async use(req: ApiRequest, _res: HttpResponse, next: (e?: unknown) => void): Promise<void> {
+  async use(req: RawRequest, _res: ServerResponse, next: (e?: unknown) => void): Promise<void> {
     if (mediaType(req) !== 'application/json') {
       throw new ProblemError(415, 'request.unsupported_media_type', 'Unsupported Media Type', 'the body must be application/json (one interchange line)', { header: 'Content-Type' });
     }
     const text = utf8(await readBody(req, MAX_EVENT_BYTES));
     try {
-      req.body = JSON.parse(text);
+      req.ledgerBody = JSON.parse(text);
     } catch {
       throw new ProblemError(400, 'request.malformed_json', 'Bad Request', 'the body is not valid JSON');
     }
@@ -66,14 +69,14 @@ export class JsonEventBody implements NestMiddleware {
   }
 }
 
-/** A batch: `application/x-ndjson`, at most 16 MB, kept as text in req.rawText. */
+/** A batch: `application/x-ndjson`, at most 16 MB, kept as text (the request's body). */
 @Injectable()
 export class NdjsonBatchBody implements NestMiddleware {
-  async use(req: ApiRequest, _res: HttpResponse, next: (e?: unknown) => void): Promise<void> {
+  async use(req: RawRequest, _res: ServerResponse, next: (e?: unknown) => void): Promise<void> {
     if (mediaType(req) !== 'application/x-ndjson') {
       throw new ProblemError(415, 'request.unsupported_media_type', 'Unsupported Media Type', 'the body must be application/x-ndjson (one interchange line per line)', { header: 'Content-Type' });
     }
-    req.rawText = utf8(await readBody(req, MAX_BATCH_BYTES));
+    req.ledgerBody = utf8(await readBody(req, MAX_BATCH_BYTES));
     next();
   }
 }

@@ -4,6 +4,8 @@ import { ledgerConfigFromEnv, type LedgerConfig } from '../../../libs/case-ledge
 export interface ApiConfig {
   ledger: LedgerConfig;
   port: number;
+  /** The address to listen on (HOST; default every IPv4 interface, 0.0.0.0). */
+  host: string;
   /** Where the verification keys come from: a JWKS URL, a PEM public key, or the local key pair in the data folder. */
   jwksUrl?: string;
   jwtPublicKey?: string;
@@ -51,6 +53,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
   return {
     ledger: ledgerConfigFromEnv(env),
     port,
+    host: env.HOST?.trim() || '0.0.0.0',
     ...(jwksUrl ? { jwksUrl } : {}),
     ...(jwtPublicKey ? { jwtPublicKey: jwtPublicKey.replace(/\\n/g, '\n') } : {}),
     issuer: issuer ?? LOCAL_ISSUER,

@@ -1,23 +1,25 @@
-// The few request/response fields the API uses (express has no type declarations installed here).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// The request and reply the API's handlers, guards and filter see: Fastify's (through
+// @nestjs/platform-fastify), with the fields the access guard adds. Middlewares (body.ts) run before
+// routing on Node's own IncomingMessage and hand what they read to Fastify through `RawRequest`.
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from './auth/roles.js';
 import type { Action, Reach } from './auth/policy.js';
 
-export interface ApiRequest extends IncomingMessage {
+export interface ApiRequest extends FastifyRequest {
   params: Record<string, string>;
   query: Record<string, unknown>;
-  body?: unknown;
-  /** Raw NDJSON text of a batch. */
-  rawText?: string;
-  route?: { path: string };
-  ip?: string;
+  /** The parsed JSON of an append, or the NDJSON text of a batch (read by body.ts). */
+  body: unknown;
   principal?: Principal;
   reach?: Reach;
   purpose?: string;
   action?: Action;
 }
 
-export interface HttpResponse extends ServerResponse {
-  status(code: number): HttpResponse;
-  setHeader(name: string, value: string | number | readonly string[]): this;
+export type HttpResponse = FastifyReply;
+
+/** Node's request as a body middleware leaves it: `ledgerBody` becomes the Fastify request's `body`. */
+export interface RawRequest extends IncomingMessage {
+  ledgerBody?: unknown;
 }

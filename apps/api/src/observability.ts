@@ -1,11 +1,11 @@
 // Request log and metrics: method, route template, status and duration only. Never bodies, pseudonyms
 // or case ids (the route template has `:caseId`, not the id).
-import { Inject, Injectable, Logger, type NestMiddleware, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { EVENT_STORE, type EventStore } from '../../../libs/event-store/port.js';
 import { READ_MODEL_STORE, type ReadModelStore } from '../../../libs/projections/read-model-store.js';
 import { caseDigestProjection } from '../../../libs/projections/case-digest-projection.js';
-import type { ApiRequest, HttpResponse } from './http-types.js';
 
 @Injectable()
 export class Metrics implements OnModuleInit {
@@ -40,21 +40,25 @@ export class Metrics implements OnModuleInit {
   }
 }
 
-@Injectable()
-export class RequestObserver implements NestMiddleware {
+/** Installs the request log and the request metrics on the Fastify instance (`onRequest` hook). */
+export class RequestObserver {
   private readonly logger = new Logger('http');
   constructor(private readonly metrics: Metrics) {}
 
-  use(req: ApiRequest, res: HttpResponse, next: () => void): void {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = req.route?.path ?? 'unmatched';
-      const method = req.method ?? 'GET';
-      this.metrics.requests.inc({ method, route, status: String(res.statusCode) });
-      this.metrics.latency.observe({ method, route }, seconds);
-      this.logger.log(`${method} ${route} ${res.statusCode} ${(seconds * 1000).toFixed(1)}ms`);
+  install(fastify: FastifyInstance): void {
+    fastify.addHook('onRequest', (req, reply, done) => {
+      const started = process.hrtime.bigint();
+      // Node's 'finish': also for replies written as streams, and for errors answered before routing.
+      reply.raw.once('finish', () => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const route = req.routeOptions.url ?? 'unmatched';
+        const method = req.method;
+        const status = reply.raw.statusCode;
+        this.metrics.requests.inc({ method, route, status: String(status) });
+        this.metrics.latency.observe({ method, route }, seconds);
+        this.logger.log(`${method} ${route} ${status} ${(seconds * 1000).toFixed(1)}ms`);
+      });
+      done();
     });
-    next();
   }
 }

@@ -4,7 +4,8 @@ import {
   DomainError, EventIdConflictError, RuleViolationError, ValidationError, VersionConflictError,
 } from '../../../libs/case-ledger/domain/errors.js';
 import { ViewParamError } from '../../../libs/views/query.js';
-import type { ApiRequest, HttpResponse } from './http-types.js';
+import { ServerResponse, type IncomingHttpHeaders } from 'node:http';
+import type { HttpResponse } from './http-types.js';
 import { PROBLEM_TYPE_BASE, ProblemError, type Problem } from './problem.js';
 
 const TITLES: Record<number, string> = {
@@ -42,19 +43,24 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(e: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<ApiRequest>();
-    const res = ctx.getResponse<HttpResponse>();
+    // A Fastify reply from a guard or handler; Node's response from a middleware (before routing).
+    const reply = ctx.getResponse<HttpResponse | ServerResponse>();
+    const req = ctx.getRequest<{ headers: IncomingHttpHeaders }>();
     const problem = problemOf(e, req.headers['if-match'] !== undefined);
     // Never the message of an unexpected error: it could carry case data. Only its class.
     if (problem.status >= 500) this.logger.error(`unexpected ${(e as Error)?.name ?? typeof e}`);
-    if (res.headersSent) {
-      res.destroy();
+    const raw = reply instanceof ServerResponse ? reply : reply.raw;
+    if (raw.headersSent) {
+      raw.destroy();
       return;
     }
-    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-    res.status(problem.status);
-    res.setHeader('Content-Type', 'application/problem+json');
-    res.setHeader('Cache-Control', 'no-store');
-    res.end(JSON.stringify(problem));
+    const headers: Record<string, string> = { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' };
+    if (problem.status === 401) headers['WWW-Authenticate'] = 'Bearer';
+    const body = JSON.stringify(problem);
+    if (reply instanceof ServerResponse) {
+      reply.writeHead(problem.status, { ...headers, 'Content-Length': Buffer.byteLength(body) }).end(body);
+    } else {
+      void reply.code(problem.status).headers(headers).send(body);
+    }
   }
 }

@@ -45,11 +45,9 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
     }
     w.count++;
     const resetS = Math.max(1, Math.ceil((w.start + windowMs - now) / 1000));
-    res.setHeader('RateLimit-Limit', limit);
-    res.setHeader('RateLimit-Remaining', Math.max(0, limit - w.count));
-    res.setHeader('RateLimit-Reset', resetS);
+    void res.header('RateLimit-Limit', limit).header('RateLimit-Remaining', Math.max(0, limit - w.count)).header('RateLimit-Reset', resetS);
     if (w.count > limit) {
-      res.setHeader('Retry-After', resetS);
+      void res.header('Retry-After', resetS);
       throw new ProblemError(429, 'request.rate_limited', 'Too Many Requests', `at most ${limit} requests per ${windowMs / 1000} s for one token; retry after ${resetS} s`);
     }
     return true;

@@ -13,7 +13,7 @@ import { Metrics } from '../observability.js';
 import { problemOf } from '../problem.filter.js';
 import { ProblemError } from '../problem.js';
 import { asOfParam, expectedVersionOf, queryOf } from '../request-params.js';
-import { writeLines } from './ndjson.js';
+import { sendLines } from './ndjson.js';
 
 const PURPOSE_HEADER = { name: 'X-Purpose', required: true, description: 'Why the case-level data is read; recorded in the access log.' };
 const RETRIES = 3;
@@ -78,10 +78,8 @@ export class CasesController {
       }
     }
     const r = await this.append(line, expected);
-    res.status(r.status === 'appended' ? 201 : 200);
-    res.setHeader('ETag', `"${r.version}"`);
-    res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify(summary(r)));
+    void res.code(r.status === 'appended' ? 201 : 200).header('ETag', `"${r.version}"`)
+      .header('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(summary(r)));
   }
 
   @Post('events/batch')
@@ -104,7 +102,7 @@ export class CasesController {
       if (p.status >= 500) throw e;
       return { line: lineNo, status: 'rejected', httpStatus: p.status, code: p.code, detail: p.detail, ...(p.field ? { field: p.field } : {}) };
     };
-    const lines = (req.rawText ?? '').split('\n');
+    const lines = (typeof req.body === 'string' ? req.body : '').split('\n');
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i]!.replace(/\r$/, '');
       if (text.trim() === '') continue;
@@ -167,7 +165,7 @@ export class CasesController {
     const caseId = req.params.caseId!;
     const lines = await this.queries.execute(new ExportEvents(caseId, asOf));
     await this.recorder.record(req, { caseId, ...(q.asOf !== undefined ? { filter: { asOf: q.asOf } } : {}) });
-    await writeLines(res, lines);
+    sendLines(res, lines);
   }
 }
 

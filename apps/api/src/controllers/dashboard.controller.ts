@@ -103,13 +103,10 @@ export class DashboardPageController {
 
   private async send(res: HttpResponse, file: string, type: string): Promise<void> {
     const body = await readFile(join(this.root, file));
-    res.status(200);
-    res.setHeader('Content-Type', type);
-    res.setHeader('Cache-Control', 'no-cache');
     // Helmet's policy without upgrade-insecure-requests: every resource of the page is same-origin,
     // so the upgrade adds nothing over HTTPS, and over plain HTTP on a LAN it would break the page.
-    res.setHeader('Content-Security-Policy', PAGE_CSP);
-    res.end(body);
+    // (A reply's header replaces the one helmet set on Node's response.)
+    void res.code(200).header('Content-Type', type).header('Cache-Control', 'no-cache').header('Content-Security-Policy', PAGE_CSP).send(body);
   }
 }
 

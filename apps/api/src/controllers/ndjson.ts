@@ -1,18 +1,19 @@
+import { Readable } from 'node:stream';
 import type { HttpResponse } from '../http-types.js';
 
-/** Streams lines as application/x-ndjson, honouring back-pressure. */
-export async function writeLines(res: HttpResponse, lines: AsyncIterable<string>, map: (line: string) => string = (l) => l): Promise<void> {
-  res.status(200);
-  res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
-  let buf = '';
-  for await (const line of lines) {
-    buf += map(line) + '\n';
-    if (buf.length >= 64 * 1024) {
-      const ok = res.write(buf);
-      buf = '';
-      if (!ok) await new Promise<void>((resolve) => res.once('drain', () => resolve()));
+/** Sends lines as application/x-ndjson, in chunks of about 64 KB, as the client reads them (back-pressure). */
+export function sendLines(res: HttpResponse, lines: AsyncIterable<string>, map: (line: string) => string = (l) => l): void {
+  async function* chunks(): AsyncGenerator<string> {
+    let buf = '';
+    for await (const line of lines) {
+      buf += map(line) + '\n';
+      if (buf.length >= 64 * 1024) {
+        yield buf;
+        buf = '';
+      }
     }
+    if (buf) yield buf;
   }
-  res.end(buf);
+  void res.code(200).header('Content-Type', 'application/x-ndjson; charset=utf-8').header('Cache-Control', 'no-store')
+    .send(Readable.from(chunks(), { objectMode: false }));
 }

@@ -76,10 +76,8 @@ export class OpsController {
     };
     const [eventStore, accessLog] = await Promise.all([check(() => this.store.head()), check(() => this.accessLog.ping())]);
     const ok = eventStore === 'up' && accessLog === 'up';
-    res.status(ok ? 200 : 503);
-    res.setHeader('Content-Type', 'application/json');
-    res.setHeader('Cache-Control', 'no-store');
-    res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks: { eventStore, accessLog } }));
+    void res.code(ok ? 200 : 503).header('Content-Type', 'application/json; charset=utf-8').header('Cache-Control', 'no-store')
+      .send(JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks: { eventStore, accessLog } }));
   }
 
   @Get('metrics')
@@ -87,8 +85,6 @@ export class OpsController {
   @ApiExcludeEndpoint()
   async scrape(@Res() res: HttpResponse): Promise<void> {
     const text = await this.metrics.registry.metrics();
-    res.status(200);
-    res.setHeader('Content-Type', this.metrics.registry.contentType);
-    res.end(text);
+    void res.code(200).header('Content-Type', this.metrics.registry.contentType).send(text);
   }
 }

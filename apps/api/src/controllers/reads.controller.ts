@@ -10,7 +10,7 @@ import type { ApiRequest, HttpResponse } from '../http-types.js';
 import { Pseudonymiser } from '../pseudonymise.js';
 import { badParam, ProblemError } from '../problem.js';
 import { asOfParam, negotiate, queryOf } from '../request-params.js';
-import { writeLines } from './ndjson.js';
+import { sendLines } from './ndjson.js';
 
 @ApiTags('views')
 @ApiBearerAuth()
@@ -35,15 +35,9 @@ export class ViewsController {
     if (req.reach === 'own-force') raw.force = req.principal!.force!;
     const params = parseViewParams(raw);
     const answer = await this.queries.execute(new GetView(name as ViewName, params));
-    res.status(200);
-    res.setHeader('Cache-Control', 'no-store');
-    if (format === 'text/csv') {
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.end(viewToCsv(name as ViewName, answer.view));
-    } else {
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify(answer.view));
-    }
+    void res.code(200).header('Cache-Control', 'no-store');
+    if (format === 'text/csv') void res.header('Content-Type', 'text/csv; charset=utf-8').send(viewToCsv(name as ViewName, answer.view));
+    else void res.header('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(answer.view));
   }
 }
 
@@ -70,8 +64,8 @@ export class LedgerController {
     await this.recorder.record(req, { ...(q.caseId !== undefined ? { caseId: q.caseId } : {}), filter });
     if (pseudonymised) {
       const p = new Pseudonymiser();
-      await writeLines(res, lines, (l) => p.line(l));
-    } else await writeLines(res, lines);
+      sendLines(res, lines, (l) => p.line(l));
+    } else sendLines(res, lines);
   }
 
   @Get('verify')
