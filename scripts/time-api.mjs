@@ -4,7 +4,7 @@
 // worktrees (BENCHMARKS.md, API section).
 //   node scripts/time-api.mjs <root> [append|view|timeline] [--off] [--seconds 10] [--cpu-prof DIR]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -88,12 +88,19 @@ try {
   const loadBefore = load();
   const c0 = cpuMs(child.pid);
   const m0 = cpuMs(child.pid, child.pid); // the main thread (the event loop)
+  const tasks = () => Object.fromEntries(readdirSync(`/proc/${child.pid}/task`).map((t) => [t, cpuMs(child.pid, t)]));
+  const t0 = tasks();
   const r = await autocannon(opts);
   const cpu = cpuMs(child.pid) - c0;
   const main = cpuMs(child.pid, child.pid) - m0;
+  // Every thread's CPU µs per request, busiest first (worker threads: the ledger's writer, the
+  // projection, the access log's writer; V8's GC helpers and libuv's pool).
+  const t1 = tasks();
+  const threads = Object.entries(t1).map(([t, ms]) => [t === String(child.pid) ? 'main' : t, ms - (t0[t] ?? 0)]).filter(([, ms]) => ms > 0)
+    .sort((a, b) => b[1] - a[1]).map(([t, ms]) => `${t}:${Math.round(ms * 1000 / r.requests.total)}`).join(' ');
   console.log(JSON.stringify({
     root: root.split('/').pop(), scenario, auth: values.off ? 'off' : 'on', rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
-    cpuUsPerReq: Math.round(cpu * 1000 / r.requests.total), mainUsPerReq: Math.round(main * 1000 / r.requests.total), total: r.requests.total, bad: r.non2xx + r.errors, load: loadBefore,
+    cpuUsPerReq: Math.round(cpu * 1000 / r.requests.total), mainUsPerReq: Math.round(main * 1000 / r.requests.total), threads, total: r.requests.total, bad: r.non2xx + r.errors, load: loadBefore,
   }));
 } finally {
   const exited = new Promise((r) => child.once('exit', r));

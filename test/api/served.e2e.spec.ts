@@ -132,6 +132,11 @@ describe.each(STORES)('ledger serve on the $name store', (store) => {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     await exited;
+    // The request log (written in batches, the last at shutdown): route templates, never a case id or a purpose.
+    expect(log).toMatch(/LOG \[http\] POST \/cases\/:caseId\/events 201 [\d.]+ms/);
+    expect(log).toMatch(/LOG \[http\] GET \/cases\/:caseId\/timeline 200 [\d.]+ms/);
+    expect(log).not.toContain('MPS-SERVED-1');
+    expect(log).not.toContain('served test');
     const events = await openEventStore({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
     const readModels = openReadModelStore({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
     try {

@@ -4,12 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import type { LogLevel } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { ApiModule, type ApiModuleOptions } from './api.module.js';
 import { ApiLogger } from './api-logger.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { ApiConfig } from './config.js';
-import { Metrics, RequestObserver } from './observability.js';
+import { Metrics, RequestLog, RequestObserver } from './observability.js';
+import { installSecurityHeaders } from './security-headers.js';
 import type { RawRequest } from './http-types.js';
 
 export interface CreateApiOptions extends Omit<ApiModuleOptions, 'verifier'> {
@@ -35,8 +35,9 @@ export async function createApiApp(options: CreateApiOptions): Promise<ApiApp> {
   // takes none is never parsed.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (req, _payload, done) => done(null, (req.raw as RawRequest).ledgerBody));
-  new RequestObserver(app.get(Metrics)).install(fastify);
-  app.use(helmet());
+  const logLevels = options.logger === false ? [] : (options.logger ?? ['log', 'warn', 'error']);
+  new RequestObserver(app.get(Metrics), logLevels.includes('log') ? new RequestLog() : undefined).install(fastify);
+  installSecurityHeaders(fastify);
   const doc = SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Case audit ledger API')
     .setDescription('Record case actions, read timelines and views. Errors are RFC 9457 Problem Details with a stable `code`. Reads of case-level data require X-Purpose and are recorded in the access log.')
