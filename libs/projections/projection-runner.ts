@@ -100,20 +100,28 @@ export class ProjectionRunner<S, F = unknown> implements Projector {
     let cp = await this.readModels.checkpoint(this.projection.name);
     this.checkpointCache = cp;
     if (cp.position === 0) for (const old of this.projection.supersedes ?? []) await this.readModels.reset(old);
-    const folders = this.foldersFactory();
-    const head = onProgress || folders ? (await this.events.head()).position : 0;
-    let applied = 0;
-    if (folders && head - cp.position >= this.minParallelEvents(batchSize)) {
-      const done = await this.catchUpInParallel(folders, cp, head, batchSize, (p) => onProgress?.(p));
-      applied += done.events;
-      cp = done.checkpoint;
-    }
     const read = (fromPosition: number): Promise<StoredCaseEvent[]> => {
       const pending = this.events.readAll({ fromPosition, limit: batchSize });
       pending.catch(() => {}); // awaited below, unless a commit fails first
       return pending;
     };
-    for (let next: Promise<StoredCaseEvent[]> | null = read(cp.position + 1); next !== null; ) {
+    const folders = this.foldersFactory();
+    let head = onProgress ? (await this.events.head()).position : 0;
+    let applied = 0;
+    let first: Promise<StoredCaseEvent[]> | undefined;
+    if (folders && !onProgress) {
+      // Most catch-ups (the follower's, the one before each view) find a few events: the head is asked
+      // for, to choose a parallel catch-up, only when the first batch could be the start of a long one.
+      first = read(cp.position + 1);
+      if ((await first).length >= Math.min(batchSize, this.minParallelEvents(batchSize))) head = (await this.events.head()).position;
+    }
+    if (folders && head - cp.position >= this.minParallelEvents(batchSize)) {
+      first = undefined;
+      const done = await this.catchUpInParallel(folders, cp, head, batchSize, (p) => onProgress?.(p));
+      applied += done.events;
+      cp = done.checkpoint;
+    }
+    for (let next: Promise<StoredCaseEvent[]> | null = first ?? read(cp.position + 1); next !== null; ) {
       const batch: StoredCaseEvent[] = await next;
       if (!batch.length) break;
       // Pipelined: the next batch is read while this one is folded and committed.
