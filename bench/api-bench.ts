@@ -16,6 +16,10 @@ export interface ApiBenchOptions {
   /** Seconds per autocannon run. */
   seconds?: number;
   connections?: number;
+  /** Measured runs per scenario and mode (medians reported), each after one warm-up run. */
+  runs?: number;
+  /** Seconds of the warm-up run before a scenario's measured runs (not counted: JIT compilation, first allocations). */
+  warmupSeconds?: number;
 }
 
 interface CannonResult {
@@ -71,19 +75,29 @@ function cpuMs(pid: number, tid?: number): number {
   return (Number(rest[11]) + Number(rest[12])) * 10; // clock ticks of 10 ms (USER_HZ = 100)
 }
 
-interface Scenario { name: string; run(url: string, headers: Record<string, string>): Promise<CannonResult> }
+interface Scenario { name: string; run(url: string, headers: Record<string, string>, seconds: number): Promise<CannonResult> }
+
+interface Run { rps: number; p50: number; p99: number; bad: number; cpuUs: number; mainUs: number }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 export async function benchApi(options: ApiBenchOptions, log: (s: string) => void): Promise<string> {
   const cases = options.cases ?? 1000;
   const duration = options.seconds ?? 10;
   const connections = options.connections ?? 32;
+  const runs = Math.max(1, options.runs ?? 3);
+  const warmup = options.warmupSeconds ?? 2;
   const caseId = (i: number) => `BENCH-${String(i).padStart(6, '0')}`;
   let n = 0;
   const scenarios: Scenario[] = [
     {
       name: 'append one event (POST /cases/:caseId/events)',
-      run: (url, headers) => autocannon({
-        url, connections, duration,
+      run: (url, headers, seconds) => autocannon({
+        url, connections, duration: seconds,
         requests: [{
           method: 'POST',
           setupRequest(req: Record<string, unknown>) {
@@ -98,18 +112,18 @@ export async function benchApi(options: ApiBenchOptions, log: (s: string) => voi
     },
     {
       name: 'view (GET /views/withdrawal?groupBy=borough)',
-      run: (url, headers) => autocannon({ url: `${url}/views/withdrawal?groupBy=borough`, connections, duration, headers }),
+      run: (url, headers, seconds) => autocannon({ url: `${url}/views/withdrawal?groupBy=borough`, connections, duration: seconds, headers }),
     },
     {
       name: 'timeline, access-logged (GET /cases/:caseId/timeline)',
-      run: (url, headers) => autocannon({
-        url, connections, duration,
+      run: (url, headers, seconds) => autocannon({
+        url, connections, duration: seconds,
         requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/cases/${caseId(n++ % cases)}/timeline`, headers: { ...headers, 'x-purpose': 'benchmark' } }) }],
       }),
     },
   ];
 
-  const results: Record<string, Record<'on' | 'off', CannonResult & { cpuUs: number; mainUs: number }>> = {};
+  const results: Record<string, Record<'on' | 'off', Run[]>> = {};
   for (const mode of ['on', 'off'] as const) {
     const dataDir = mkdtempSync(join(tmpdir(), 'ledger-api-bench-'));
     try {
@@ -126,12 +140,17 @@ export async function benchApi(options: ApiBenchOptions, log: (s: string) => voi
         for (const s of scenarios) {
           const headers = s.name.startsWith('append') ? officer : inspector;
           const pid = child.pid!;
-          const [c0, m0] = [cpuMs(pid), cpuMs(pid, pid)];
-          const r = await s.run(url, headers);
-          const cpuUs = (cpuMs(pid) - c0) * 1000 / r.requests.total;
-          const mainUs = (cpuMs(pid, pid) - m0) * 1000 / r.requests.total;
-          (results[s.name] ??= {} as (typeof results)[string])[mode] = { ...r, cpuUs, mainUs };
-          log(`api ${s.name}, auth+access log ${mode}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, server CPU ${Math.round(cpuUs)} µs/request (main thread ${Math.round(mainUs)})`);
+          if (warmup > 0) await s.run(url, headers, warmup);
+          for (let i = 0; i < runs; i++) {
+            const [c0, m0] = [cpuMs(pid), cpuMs(pid, pid)];
+            const r = await s.run(url, headers, duration);
+            const run: Run = {
+              rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors,
+              cpuUs: (cpuMs(pid) - c0) * 1000 / r.requests.total, mainUs: (cpuMs(pid, pid) - m0) * 1000 / r.requests.total,
+            };
+            ((results[s.name] ??= {} as (typeof results)[string])[mode] ??= []).push(run);
+            log(`api ${s.name}, auth+access log ${mode}, run ${i + 1}/${runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, non-2xx + errors ${run.bad}, server CPU ${Math.round(run.cpuUs)} µs/request (main thread ${Math.round(run.mainUs)})`);
+          }
         }
       } finally {
         await stopServer(child);
@@ -141,13 +160,17 @@ export async function benchApi(options: ApiBenchOptions, log: (s: string) => voi
     }
   }
 
-  const cpu = (r: { cpuUs: number; mainUs: number }) => `${Math.round(r.cpuUs)} / ${Math.round(r.mainUs)}`;
+  const m = (rs: Run[], k: keyof Run) => median(rs.map((r) => r[k]));
+  const rps = (rs: Run[]) => Math.round(m(rs, 'rps')).toLocaleString('en-GB');
+  const lat = (rs: Run[]) => `${m(rs, 'p50')} / ${m(rs, 'p99')} (${rs.map((r) => r.p99).join(', ')})`;
+  const cpu = (rs: Run[]) => `${Math.round(m(rs, 'cpuUs'))} / ${Math.round(m(rs, 'mainUs'))}`;
+  const bad = (rs: Run[]) => rs.reduce((a, r) => a + r.bad, 0);
   const rows = Object.entries(results).map(([name, r]) =>
-    `| ${name} | ${Math.round(r.on.requests.average).toLocaleString('en-GB')} | ${r.on.latency.p50} / ${r.on.latency.p99} | ${cpu(r.on)} | ${r.on.non2xx + r.on.errors} | ${Math.round(r.off.requests.average).toLocaleString('en-GB')} | ${r.off.latency.p50} / ${r.off.latency.p99} | ${cpu(r.off)} | ${(r.on.requests.average / r.off.requests.average).toFixed(2)} |`);
+    `| ${name} | ${rps(r.on)} | ${lat(r.on)} | ${cpu(r.on)} | ${bad(r.on)} | ${rps(r.off)} | ${lat(r.off)} | ${cpu(r.off)} | ${(m(r.on, 'rps') / m(r.off, 'rps')).toFixed(2)} |`);
   return [
-    `HTTP API over the embedded store, autocannon ${connections} connections, ${duration} s per run, ${cases.toLocaleString('en-GB')} cases reported first. "On": bearer JWT (ES256) verified, roles checked, access log written (SQLite, synchronous=FULL) for the timeline; "off": LEDGER_BENCH_NO_AUTH=1. Server CPU: µs per request, all the server's threads / its main thread (the event loop).`,
+    `HTTP API over the embedded store, autocannon ${connections} connections, ${cases.toLocaleString('en-GB')} cases reported first; per scenario and mode a ${warmup} s warm-up run (not counted), then ${runs} runs of ${duration} s: medians, with each run's p99 in brackets. "On": bearer JWT (ES256) verified, roles checked, access log written (SQLite, synchronous=FULL) for the timeline; "off": LEDGER_BENCH_NO_AUTH=1. Server CPU: µs per request, all the server's threads / its main thread (the event loop).`,
     '',
-    '| scenario | req/s (on) | p50 / p99 ms (on) | server CPU µs/req (on) | non-2xx + errors (on) | req/s (off) | p50 / p99 ms (off) | server CPU µs/req (off) | on / off throughput |',
+    '| scenario | req/s (on) | p50 / p99 ms (on; each run\'s p99) | server CPU µs/req (on) | non-2xx + errors (on) | req/s (off) | p50 / p99 ms (off; each run\'s p99) | server CPU µs/req (off) | on / off throughput |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');

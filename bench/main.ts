@@ -38,8 +38,8 @@ export async function main(argv: string[]): Promise<void> {
     } else if (name === 'api') {
       const { benchApi } = await import('./api-bench.js');
       const cases = Number(values.cases ?? 1000);
-      body = await benchApi({ cases }, log);
-      body += `\n\nMeasured ${started} on ${machine}, ${load}. Reproduce: \`npm run bench -- api --cases ${cases}\`.`;
+      body = await benchApi({ cases, runs }, log);
+      body += `\n\nMeasured ${started} on ${machine}, ${load}. Reproduce: \`npm run bench -- api --cases ${cases} --runs ${runs}\`.`;
     } else if (name === 'dashboard') {
       const { benchDashboard } = await import('./dashboard-bench.js');
       const cases = Number(values.cases ?? 100000);

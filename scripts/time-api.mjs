@@ -2,7 +2,7 @@
 // (autocannon, 32 connections, 1,000 cases reported first), and adds the server's CPU time per request
 // (all its threads, from /proc/<pid>/stat) and the load average: for side-by-side runs of two
 // worktrees (BENCHMARKS.md, API section).
-//   node scripts/time-api.mjs <root> [append|view|timeline] [--off] [--seconds 10] [--cpu-prof DIR]
+//   node scripts/time-api.mjs <root> [append|view|timeline] [--off] [--seconds 10] [--warmup 2] [--cpu-prof DIR]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,11 +18,12 @@ if (process.argv[2] === '--serve') {
 }
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { off: { type: 'boolean' }, seconds: { type: 'string' }, cases: { type: 'string' }, connections: { type: 'string' }, 'cpu-prof': { type: 'string' } },
+  options: { off: { type: 'boolean' }, seconds: { type: 'string' }, warmup: { type: 'string' }, cases: { type: 'string' }, connections: { type: 'string' }, 'cpu-prof': { type: 'string' } },
 });
 const root = resolve(positionals[0] ?? '.');
 const scenario = positionals[1] ?? 'append';
 const seconds = Number(values.seconds ?? 10);
+const warmup = Number(values.warmup ?? 2); // seconds of load before the measured run (as bench/api-bench.ts)
 const cases = Number(values.cases ?? 1000);
 const connections = Number(values.connections ?? 32);
 const autocannon = createRequire(import.meta.url)('autocannon');
@@ -85,6 +86,7 @@ try {
     : scenario === 'view'
       ? { url: `${url}/views/withdrawal?groupBy=borough`, connections, duration: seconds, headers: inspector }
       : { url, connections, duration: seconds, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/cases/${caseId(n++ % cases)}/timeline`, headers: { ...inspector, 'x-purpose': 'benchmark' } }) }] };
+  if (warmup > 0) await autocannon({ ...opts, duration: warmup });
   const loadBefore = load();
   const c0 = cpuMs(child.pid);
   const m0 = cpuMs(child.pid, child.pid); // the main thread (the event loop)
