@@ -3,10 +3,11 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { describeEventStoreContract } from '../contract/event-store.contract.js';
-import { caseHistory, caseReported, victimContact } from '../contract/fixtures.js';
+import { caseHistory, caseReported, deviceRequested, victimContact } from '../contract/fixtures.js';
 import { verifyEventStore } from '../integrity/verify.js';
 import type { EventStore } from '../port.js';
-import { openPostgresEventStore, quoteIdent, type PostgresEventStore } from './postgres-event-store.js';
+import { openPostgresEventStore, PostgresEventStore, quoteIdent } from './postgres-event-store.js';
+import { pgPoolSql, type SqlRunner } from './sql.js';
 
 const URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const prefix = `evs_${process.pid}_${Date.now().toString(36)}`;
@@ -234,5 +235,33 @@ describe('PostgreSQL store under concurrency', () => {
     await expect(store.readPartition({ fromPosition: 1, toPosition: 9, partition: 3, partitions: 3 })).rejects.toThrow(/partition 3 of 3/);
     // A worker thread opens the same log from the source the store describes.
     expect(store.partitionSource()).toEqual({ kind: 'postgres', connectionString: URL, schema });
+  });
+
+  test('a real server gets the rows by binary COPY: bodies of any text and a batch past the first buffer stored byte for byte', async () => {
+    const schema = newSchema();
+    schemas.push(schema);
+    const sql = pgPoolSql(URL);
+    let copies = 0;
+    const counted = {
+      ...sql,
+      transaction: <T>(fn: (tx: SqlRunner) => Promise<T>) =>
+        sql.transaction((tx) => fn({ query: tx.query, copyIn: (statement, data) => (copies++, tx.copyIn!(statement, data)) })),
+    };
+    const store = await PostgresEventStore.open(counted, { schema }, true);
+    stores.push(store);
+    // One body far larger than the encoder's first 64 KiB, text that needs escaping in other formats
+    // (quotes, backslashes, tabs, line breaks inside JSON strings), 2-, 3- and 4-byte UTF-8.
+    const big = deviceRequested('CASE-B');
+    (big.data as { lineOfEnquiry: string }).lineOfEnquiry = 'é€𝄞 "quoted" \\ back\tslash\n\t'.repeat(4000);
+    const many = Array.from({ length: 300 }, (_, i) => `CASE-${i}-\\é`);
+    const outcomes = await store.appendMany([
+      { caseId: 'CASE-B', expectedVersion: 0, events: [caseReported('CASE-B'), big] },
+      ...many.map((c) => ({ caseId: c, expectedVersion: 0, events: caseHistory(c, 2) })),
+    ]);
+    expect(outcomes.every((o) => o.status === 'appended')).toBe(true);
+    expect(copies).toBe(1);
+    expect((await store.readStream('CASE-B'))[1]!.data).toEqual(big.data);
+    expect((await store.readStream(many[299]!)).map((e) => e.streamVersion)).toEqual([1, 2]);
+    expect(await verifyEventStore(store)).toMatchObject({ ok: true, events: 602 });
   });
 });

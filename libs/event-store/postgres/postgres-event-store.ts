@@ -1,7 +1,8 @@
 // The PostgreSQL event store. Global order and the hash chain need serial appends: every write
 // transaction first locks the single row of `ledger_head` (SELECT ... FOR UPDATE), assigns positions
-// contiguously from it, inserts all its events with ONE multi-row statement, moves the head and
-// NOTIFYs, then commits. Written against the small `Sql` interface, so it also runs on PGlite.
+// contiguously from it, writes all its events with ONE statement (COPY in binary format on a real
+// server; a multi-row INSERT where the connection cannot COPY: PGlite), moves the head and NOTIFYs,
+// then commits. Written against the small `Sql` interface, so it also runs on PGlite.
 import type pg from 'pg';
 import type { StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
 import { DomainError } from '../../case-ledger/domain/errors.js';
@@ -16,6 +17,7 @@ import { HeadWaiters } from '../head-waiters.js';
 import { PackedRecord, packedPage } from '../packed-records.js';
 import { sealEvents, type ChainTip } from '../integrity/hash-chain.js';
 import { pgliteSql, pgPoolSql, type PGliteLike, type Sql, type SqlRunner } from './sql.js';
+import { BinaryCopyRows, EVENT_COLUMNS, InsertColumns } from './event-rows.js';
 
 export const POSTGRES_SCHEMA_VERSION = 1;
 
@@ -141,7 +143,7 @@ export class PostgresEventStore implements EventStore {
   /** Set when the store was opened from a connection string: worker threads can open the same log. */
   private source: PartitionSource | undefined;
   private readonly q: Record<
-    'lockHead' | 'lookup' | 'write' | 'head' | 'version' | 'stream' | 'streams' | 'versions' | 'byKeys' | 'all' | 'partition' | 'records' | 'recordsPlain' | 'stats',
+    'lockHead' | 'lookup' | 'write' | 'move' | 'copy' | 'head' | 'version' | 'stream' | 'streams' | 'versions' | 'byKeys' | 'all' | 'partition' | 'records' | 'recordsPlain' | 'stats',
     string
   >;
 
@@ -155,6 +157,10 @@ export class PostgresEventStore implements EventStore {
   ) {
     const s = quoteIdent(schema);
     const keysParam = `ARRAY(SELECT decode(x, 'hex') FROM unnest($1::text[]) AS x)`;
+    // Some (case, expected version) of the guard does not hold: the case's current version differs.
+    const bad = (cases: string, expected: string) =>
+      `bad AS (SELECT 1 FROM unnest(${cases}::text[], ${expected}::int[]) AS g(c, e) WHERE coalesce((SELECT stream_version ` +
+      `FROM ${s}.events WHERE case_id = g.c ORDER BY stream_version DESC LIMIT 1), 0) <> g.e LIMIT 1)`;
     this.q = {
       lockHead: `SELECT position, chain FROM ${s}.ledger_head WHERE id FOR UPDATE`,
       // One round trip for both look-ups of a write: the events already stored under the request's
@@ -167,9 +173,8 @@ export class PostgresEventStore implements EventStore {
       // All rows, the head and the NOTIFY in one statement, guarded by (case, expected version) pairs
       // ($6, $7: each must be the case's current version, else nothing is written).
       write:
-        `WITH bad AS (SELECT 1 FROM unnest($6::text[], $7::int[]) AS g(c, e) WHERE coalesce((SELECT stream_version ` +
-        `FROM ${s}.events WHERE case_id = g.c ORDER BY stream_version DESC LIMIT 1), 0) <> g.e LIMIT 1), ` +
-        `ins AS (INSERT INTO ${s}.events (position, appended_at, stream_version, case_id, event_key, body, leaf, chain) ` +
+        `WITH ${bad('$6', '$7')}, ` +
+        `ins AS (INSERT INTO ${s}.events ${EVENT_COLUMNS} ` +
         `SELECT t.p, $2::bigint, t.v, t.c, decode(t.k, 'hex'), t.b, decode(t.l, 'hex'), decode(t.h, 'hex') ` +
         `FROM unnest($1::bigint[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS t(p, v, c, k, b, l, h) ` +
         `WHERE NOT EXISTS (SELECT 1 FROM bad) RETURNING 1), ` +
@@ -177,6 +182,15 @@ export class PostgresEventStore implements EventStore {
         `WHERE id AND NOT EXISTS (SELECT 1 FROM bad) RETURNING 1) ` +
         `SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM moved)::int AS moved, ` +
         `CASE WHEN NOT EXISTS (SELECT 1 FROM bad) THEN pg_notify($5::text, $3::bigint::text) END AS notified`,
+      // The same write through COPY (a real server): first the guard, the head and the NOTIFY in one
+      // statement, then (only if it moved the head) the rows with COPY, in the same transaction.
+      move:
+        `WITH ${bad('$1', '$2')}, ` +
+        `moved AS (UPDATE ${s}.ledger_head SET position = $3::bigint, chain = decode($4::text, 'hex') ` +
+        `WHERE id AND NOT EXISTS (SELECT 1 FROM bad) RETURNING 1) ` +
+        `SELECT (SELECT count(*) FROM moved)::int AS moved, ` +
+        `CASE WHEN NOT EXISTS (SELECT 1 FROM bad) THEN pg_notify($5::text, $3::bigint::text) END AS notified`,
+      copy: `COPY ${s}.events ${EVENT_COLUMNS} FROM STDIN (FORMAT binary)`,
       head: `SELECT position, chain FROM ${s}.ledger_head WHERE id`,
       version: `SELECT stream_version FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version DESC LIMIT 1`,
       stream: `SELECT position, stream_version, body FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version`,
@@ -364,7 +378,7 @@ export class PostgresEventStore implements EventStore {
   ) {
     const tip: ChainTip = { ...start };
     const appendedAt = Date.now();
-    const cols = { p: [] as number[], v: [] as number[], c: [] as string[], k: [] as string[], b: [] as string[], l: [] as string[], h: [] as string[] };
+    const rows = this.sql.copyIn ? new BinaryCopyRows(appendedAt) : new InsertColumns();
     const outcomes = prepared.map((request): Outcome => {
       if (request instanceof Error) return { status: 'error', error: request };
       let judged: Judgement;
@@ -377,24 +391,19 @@ export class PostgresEventStore implements EventStore {
       if (judged.kind === 'duplicate') return { status: 'duplicate', events: judged.events };
       const events: StoredCaseEvent[] = [];
       sealEvents(tip, request.caseId, judged.currentVersion, appendedAt, request.events, (e, position, version, leaf, chain) => {
-        cols.p.push(position);
-        cols.v.push(version);
-        cols.c.push(request.caseId);
-        cols.k.push(e.keyHex);
-        cols.b.push(e.body);
-        cols.l.push(leaf);
-        cols.h.push(chain);
+        rows.add(position, version, request.caseId, e.keyHex, e.body, leaf, chain);
         events.push(storedFromLine(e.line, position, version));
       });
       onAppended?.(request, events);
       return { status: 'appended', events };
     });
-    return { outcomes, position: tip.position, chain: tip.chain, appendedAt, cols };
+    return { outcomes, position: tip.position, chain: tip.chain, appendedAt, rows };
   }
 
   /**
-   * One statement: all rows, the new head and the NOTIFY (delivered at COMMIT), only if every
-   * (case, expected version) in `guard` holds. False when the guard failed (nothing written).
+   * All rows, the new head and the NOTIFY (delivered at COMMIT), only if every (case, expected
+   * version) in `guard` holds. False when the guard failed (nothing written). With COPY: the guarded
+   * head move and NOTIFY, then the rows; else one INSERT statement doing all three.
    */
   private async writeRows(
     tx: SqlRunner,
@@ -404,7 +413,23 @@ export class PostgresEventStore implements EventStore {
   ): Promise<boolean> {
     const count = built.position - startPosition;
     if (count === 0) return guard.cases.length === 0;
-    const { cols } = built;
+    const { rows } = built;
+    if (rows instanceof BinaryCopyRows) {
+      if (!tx.copyIn) throw new Error('rows were built for COPY on a connection that cannot COPY');
+      const [m] = (
+        await tx.query<{ moved: number }>(this.q.move, [guard.cases, guard.expected, built.position, built.chain, this.channel])
+      ).rows;
+      if (m?.moved !== 1) {
+        if (m?.moved === 0 && guard.cases.length > 0) return false;
+        throw new Error('append did not move the head: rolled back');
+      }
+      // An eventId already stored fails the COPY on its UNIQUE index (the transaction is then rolled back).
+      const copied = await tx.copyIn(this.q.copy, rows.finish());
+      if (copied !== count || rows.count !== count) throw new Error(`append copied ${copied} of ${count} events: rolled back`);
+      await this.options.beforeCommit?.({ fromPosition: startPosition + 1, toPosition: built.position });
+      return true;
+    }
+    const cols = rows;
     const [w] = (
       await tx.query<{ inserted: number; moved: number }>(this.q.write, [
         arrayLiteral(cols.p), built.appendedAt, built.position, built.chain, this.channel, guard.cases, guard.expected,
