@@ -310,4 +310,14 @@ describe('PostgreSQL store under concurrency', () => {
     expect((moved[0] as AppendOutcome).events.map((e) => [e.position, e.streamVersion])).toEqual([[head.position, 3]]);
     expect(await verifyEventStore(store)).toMatchObject({ ok: true, events: head.position });
   });
+
+  test('connections run without JIT (regression: the look-up of an import chunk\'s cases was JIT-compiled, ~170 ms each, on a table with stale statistics)', async () => {
+    const sql = pgPoolSql(URL);
+    try {
+      expect((await sql.query<{ jit: string }>('SHOW jit')).rows[0]!.jit).toBe('off');
+      expect(await sql.transaction(async (tx) => (await tx.query<{ jit: string }>('SHOW jit')).rows[0]!.jit)).toBe('off');
+    } finally {
+      await sql.close();
+    }
+  });
 });

@@ -208,8 +208,16 @@ export class PostgresEventStore implements EventStore {
       head: `SELECT position, chain FROM ${s}.ledger_head WHERE id`,
       version: `SELECT stream_version FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version DESC LIMIT 1`,
       stream: `SELECT position, stream_version, body FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version`,
-      streams: `SELECT case_id, position, stream_version, body FROM ${s}.events WHERE case_id = ANY ($1::text[]) ORDER BY case_id, stream_version`,
-      versions: `SELECT case_id, max(stream_version) AS v FROM ${s}.events WHERE case_id = ANY ($1::text[]) GROUP BY case_id`,
+      // One index look-up per case (a nested loop the planner cannot turn into one scan of the whole
+      // table): with `case_id = ANY ($1)` it estimated the rows from statistics taken while the table
+      // was small (or none), and read the whole table once per importer chunk (regression: issue 2).
+      streams:
+        `SELECT c.id AS case_id, e.position, e.stream_version, e.body FROM unnest($1::text[]) WITH ORDINALITY AS c(id, n) ` +
+        `CROSS JOIN LATERAL (SELECT position, stream_version, body FROM ${s}.events WHERE case_id = c.id ORDER BY stream_version) AS e ` +
+        `ORDER BY c.n, e.stream_version`,
+      versions:
+        `SELECT c.id AS case_id, e.v FROM unnest($1::text[]) AS c(id) CROSS JOIN LATERAL ` +
+        `(SELECT stream_version AS v FROM ${s}.events WHERE case_id = c.id ORDER BY stream_version DESC LIMIT 1) AS e`,
       byKeys: `SELECT position, stream_version, body FROM ${s}.events WHERE event_key = ANY (${keysParam})`,
       all: `SELECT position, stream_version, body FROM ${s}.events WHERE position >= $1 ORDER BY position LIMIT $2`,
       // hashtext is the server's own fixed hash: every process puts a case in the same partition.
