@@ -48,6 +48,15 @@ export class BinaryCopyRows implements EventRows {
   private done: Buffer | undefined;
   count = 0;
 
+  /**
+   * Bytes to start with for `events` rows whose case ids and bodies hold `chars` UTF-16 code units in
+   * all, the longest row `longest`: enough when the text is one byte per code unit (no growing while
+   * filling); text with more bytes makes the buffer grow.
+   */
+  static bytesFor(events: number, chars: number, longest: number): number {
+    return HEADER_BYTES + 2 + events * FIXED_BYTES + chars + 3 * longest;
+  }
+
   constructor(private readonly appendedAt: number, initialBytes = 1 << 16) {
     this.buf = Buffer.allocUnsafe(Math.max(initialBytes, HEADER_BYTES + 2));
     SIGNATURE.copy(this.buf, 0);

@@ -123,6 +123,23 @@ interface EventRow { position: string | number; stream_version: number; body: st
 /** Events `buildAhead` seals between two turns of the event loop. */
 const BUILD_SLICE = 256;
 
+/** The first size of a batch's COPY buffer (see BinaryCopyRows.bytesFor). */
+function copyBytes(prepared: (PreparedRequest | Error)[]): number {
+  let events = 0;
+  let chars = 0;
+  let longest = 0;
+  for (const r of prepared) {
+    if (r instanceof Error) continue;
+    for (const e of r.events) {
+      const n = r.caseId.length + e.body.length;
+      events++;
+      chars += n;
+      if (n > longest) longest = n;
+    }
+  }
+  return BinaryCopyRows.bytesFor(events, chars, longest);
+}
+
 /** A batch's outcomes and rows, numbered and hashed from a head (`build`). */
 interface Built {
   outcomes: Outcome[];
@@ -441,7 +458,7 @@ export class PostgresEventStore implements EventStore {
   ): Generator<void, Built> {
     const tip: ChainTip = { ...start };
     const appendedAt = Date.now();
-    const rows = this.sql.copyIn ? new BinaryCopyRows(appendedAt) : new InsertColumns();
+    const rows = this.sql.copyIn ? new BinaryCopyRows(appendedAt, copyBytes(prepared)) : new InsertColumns();
     const outcomes: Outcome[] = new Array(prepared.length);
     let sealed = 0;
     for (let i = 0; i < prepared.length; i++) {
