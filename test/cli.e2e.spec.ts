@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { cliEnv, lastJson, runCli, spawnCli, SPEC, tempDir } from './support/cli.js';
 import { freshSchema } from './support/postgres.js';
 
@@ -178,5 +179,48 @@ describe('ledger command line, embedded store: durability and integrity', () => 
     expect(cut.status).toBe(1); // ...and only the head exported earlier exposes it
     expect(lastJson(cut.stdout)).toMatchObject({ ok: false });
     expect(head).not.toBe('');
+  });
+});
+
+describe('ledger command line, PostgreSQL store: durability', () => {
+  test('kill -9 during an import whose chunks go in by COPY loses no acknowledged event, and re-running gives exactly the same ledger', async () => {
+    const gen = generated(400, 'e2e-kill-pg');
+    const cleanDir = tempDir();
+    expect(runCli(['import', gen.path], cliEnv({ dataDir: cleanDir })).status).toBe(0);
+    const cleanExport = runCli(['export'], cliEnv({ dataDir: cleanDir })).stdout;
+
+    for (const killAfterChunks of [1, 3]) {
+      const schema = await freshSchema('cli_kill');
+      try {
+        const env = cliEnv({ databaseUrl: schema.url });
+        const child = spawnCli(['import', gen.path, '--chunk-size', '500', '--progress-json'], env);
+        let acknowledged = 0;
+        let chunks = 0;
+        await new Promise<void>((resolve) => {
+          child.stderr.setEncoding('utf8');
+          child.stderr.on('data', (text: string) => {
+            for (const m of text.matchAll(/^progress (.*)$/gm)) {
+              acknowledged = JSON.parse(m[1]!).appended;
+              if (++chunks === killAfterChunks) child.kill('SIGKILL');
+            }
+          });
+          child.on('exit', () => resolve());
+        });
+        expect(acknowledged).toBeGreaterThan(0);
+        const db = new pg.Client({ connectionString: schema.url });
+        await db.connect();
+        const stored = Number((await db.query('SELECT count(*) AS n FROM events')).rows[0].n);
+        await db.end();
+        expect(stored).toBeGreaterThanOrEqual(acknowledged);
+
+        const resumed = runCli(['import', gen.path], env);
+        expect(resumed.status).toBe(0);
+        expect(lastJson(resumed.stdout)).toEqual({ appended: gen.lines.length - stored, duplicates: stored, rejected: 0 });
+        expect(runCli(['export'], env).stdout).toBe(cleanExport);
+        expect(lastJson(runCli(['verify'], env).stdout)).toMatchObject({ ok: true, events: gen.lines.length });
+      } finally {
+        await schema.drop();
+      }
+    }
   });
 });

@@ -3,10 +3,12 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { describeEventStoreContract } from '../contract/event-store.contract.js';
-import { caseHistory, caseReported, victimContact } from '../contract/fixtures.js';
+import { caseHistory, caseReported, deviceRequested, victimContact } from '../contract/fixtures.js';
 import { verifyEventStore } from '../integrity/verify.js';
-import type { EventStore } from '../port.js';
-import { openPostgresEventStore, quoteIdent, type PostgresEventStore } from './postgres-event-store.js';
+import type { AppendOutcome, EventStore } from '../port.js';
+import { VersionConflictError } from '../../case-ledger/domain/errors.js';
+import { openPostgresEventStore, PostgresEventStore, quoteIdent } from './postgres-event-store.js';
+import { pgPoolSql, type SqlRunner } from './sql.js';
 
 const URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const prefix = `evs_${process.pid}_${Date.now().toString(36)}`;
@@ -234,5 +236,88 @@ describe('PostgreSQL store under concurrency', () => {
     await expect(store.readPartition({ fromPosition: 1, toPosition: 9, partition: 3, partitions: 3 })).rejects.toThrow(/partition 3 of 3/);
     // A worker thread opens the same log from the source the store describes.
     expect(store.partitionSource()).toEqual({ kind: 'postgres', connectionString: URL, schema });
+  });
+
+  test('a real server gets the rows by binary COPY: bodies of any text and a batch past the first buffer stored byte for byte', async () => {
+    const schema = newSchema();
+    schemas.push(schema);
+    const sql = pgPoolSql(URL);
+    let copies = 0;
+    const counted = {
+      ...sql,
+      transaction: <T>(fn: (tx: SqlRunner) => Promise<T>) =>
+        sql.transaction((tx) => fn({ query: tx.query, copyIn: (statement, data) => (copies++, tx.copyIn!(statement, data)) })),
+    };
+    const store = await PostgresEventStore.open(counted, { schema }, true);
+    stores.push(store);
+    // One body far larger than the encoder's first 64 KiB, text that needs escaping in other formats
+    // (quotes, backslashes, tabs, line breaks inside JSON strings), 2-, 3- and 4-byte UTF-8.
+    const big = deviceRequested('CASE-B');
+    (big.data as { lineOfEnquiry: string }).lineOfEnquiry = 'é€𝄞 "quoted" \\ back\tslash\n\t'.repeat(4000);
+    const many = Array.from({ length: 300 }, (_, i) => `CASE-${i}-\\é`);
+    const outcomes = await store.appendMany([
+      { caseId: 'CASE-B', expectedVersion: 0, events: [caseReported('CASE-B'), big] },
+      ...many.map((c) => ({ caseId: c, expectedVersion: 0, events: caseHistory(c, 2) })),
+    ]);
+    expect(outcomes.every((o) => o.status === 'appended')).toBe(true);
+    expect(copies).toBe(1);
+    expect((await store.readStream('CASE-B'))[1]!.data).toEqual(big.data);
+    expect((await store.readStream(many[299]!)).map((e) => e.streamVersion)).toEqual([1, 2]);
+    expect(await verifyEventStore(store)).toMatchObject({ ok: true, events: 602 });
+  });
+
+  test('a batch prepared ahead whose head another writer moves while it waits for the lock is judged again, not written on the old head', async () => {
+    const schema = newSchema();
+    schemas.push(schema);
+    let holding!: () => void;
+    const other = await open(schema, {
+      beforeCommit: async () => {
+        holding();
+        await sleep(200);
+      },
+    });
+    const store = await open(schema);
+    const [reported, assigned] = caseHistory('CASE-X', 2);
+    const attempt = async (other: () => Promise<unknown>) => {
+      const caseAt = await store.streamVersion('CASE-X');
+      let open!: (ok: boolean) => void;
+      const gate = new Promise<boolean>((resolve) => (open = resolve));
+      // prepared ahead (numbered from the head the first batch leaves) while the gate is closed
+      const y = await store.streamVersion('CASE-Y');
+      const first = await store.appendMany([{ caseId: 'CASE-Y', expectedVersion: y, events: [y === 0 ? caseReported('CASE-Y') : victimContact('CASE-Y')] }]);
+      expect(first[0]!.status).toBe('appended');
+      const ahead = store.appendMany([{ caseId: 'CASE-X', expectedVersion: caseAt, events: [caseAt === 0 ? reported! : assigned!] }], { after: gate });
+      await new Promise((r) => setTimeout(r, 20));
+      const locked = new Promise<void>((resolve) => (holding = resolve));
+      const written = other(); // holds the head lock 200 ms before it commits
+      await locked;
+      open(true); // the prepared batch now waits for the lock
+      await written;
+      return ahead;
+    };
+
+    // another writer appends to the same case meanwhile: a version conflict, nothing written
+    await store.append({ caseId: 'CASE-X', expectedVersion: 0, events: [reported!] });
+    const conflicted = await attempt(() => other.append({ caseId: 'CASE-X', expectedVersion: 1, events: [victimContact('CASE-X')] }));
+    expect(conflicted[0]!.status).toBe('error');
+    expect((conflicted[0] as { error: Error }).error).toBeInstanceOf(VersionConflictError);
+    expect((await store.readStream('CASE-X')).map((e) => e.streamVersion)).toEqual([1, 2]);
+
+    // another writer appends to another case: the batch is numbered again from the head it left
+    const moved = await attempt(() => other.append({ caseId: 'CASE-Z', expectedVersion: 0, events: [caseReported('CASE-Z')] }));
+    expect(moved[0]!.status).toBe('appended');
+    const head = await store.head();
+    expect((moved[0] as AppendOutcome).events.map((e) => [e.position, e.streamVersion])).toEqual([[head.position, 3]]);
+    expect(await verifyEventStore(store)).toMatchObject({ ok: true, events: head.position });
+  });
+
+  test('connections run without JIT (regression: the look-up of an import chunk\'s cases was JIT-compiled, ~170 ms each, on a table with stale statistics)', async () => {
+    const sql = pgPoolSql(URL);
+    try {
+      expect((await sql.query<{ jit: string }>('SHOW jit')).rows[0]!.jit).toBe('off');
+      expect(await sql.transaction(async (tx) => (await tx.query<{ jit: string }>('SHOW jit')).rows[0]!.jit)).toBe('off');
+    } finally {
+      await sql.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 // The PostgreSQL event store. Global order and the hash chain need serial appends: every write
 // transaction first locks the single row of `ledger_head` (SELECT ... FOR UPDATE), assigns positions
-// contiguously from it, inserts all its events with ONE multi-row statement, moves the head and
-// NOTIFYs, then commits. Written against the small `Sql` interface, so it also runs on PGlite.
+// contiguously from it, writes all its events with ONE statement (COPY in binary format on a real
+// server; a multi-row INSERT where the connection cannot COPY: PGlite), moves the head and NOTIFYs,
+// then commits. Written against the small `Sql` interface, so it also runs on PGlite.
 import type pg from 'pg';
 import type { StoredCaseEvent } from '../../case-ledger/domain/vocabulary.js';
 import { DomainError } from '../../case-ledger/domain/errors.js';
@@ -16,6 +17,7 @@ import { HeadWaiters } from '../head-waiters.js';
 import { PackedRecord, packedPage } from '../packed-records.js';
 import { sealEvents, type ChainTip } from '../integrity/hash-chain.js';
 import { pgliteSql, pgPoolSql, type PGliteLike, type Sql, type SqlRunner } from './sql.js';
+import { BinaryCopyRows, EVENT_COLUMNS, InsertColumns } from './event-rows.js';
 
 export const POSTGRES_SCHEMA_VERSION = 1;
 
@@ -118,6 +120,36 @@ export function openPgliteEventStore(db: PGliteLike, options: PostgresEventStore
 
 interface EventRow { position: string | number; stream_version: number; body: string }
 
+/** Events `buildAhead` seals between two turns of the event loop. */
+const BUILD_SLICE = 256;
+
+/** The first size of a batch's COPY buffer (see BinaryCopyRows.bytesFor). */
+function copyBytes(prepared: (PreparedRequest | Error)[]): number {
+  let events = 0;
+  let chars = 0;
+  let longest = 0;
+  for (const r of prepared) {
+    if (r instanceof Error) continue;
+    for (const e of r.events) {
+      const n = r.caseId.length + e.body.length;
+      events++;
+      chars += n;
+      if (n > longest) longest = n;
+    }
+  }
+  return BinaryCopyRows.bytesFor(events, chars, longest);
+}
+
+/** A batch's outcomes and rows, numbered and hashed from a head (`build`). */
+interface Built {
+  outcomes: Outcome[];
+  /** The head the batch leaves. */
+  position: number;
+  chain: string;
+  appendedAt: number;
+  rows: BinaryCopyRows | InsertColumns;
+}
+
 /** A ledger head: last position and its chain hash (hex). */
 interface Tip { position: number; chain: string }
 
@@ -125,7 +157,7 @@ interface Tip { position: number; chain: string }
 interface Ahead {
   from: Tip;
   guard: { cases: string[]; expected: number[] };
-  built: ReturnType<PostgresEventStore['build']>;
+  built: Built;
 }
 
 export class PostgresEventStore implements EventStore {
@@ -141,7 +173,7 @@ export class PostgresEventStore implements EventStore {
   /** Set when the store was opened from a connection string: worker threads can open the same log. */
   private source: PartitionSource | undefined;
   private readonly q: Record<
-    'lockHead' | 'lookup' | 'write' | 'head' | 'version' | 'stream' | 'streams' | 'versions' | 'byKeys' | 'all' | 'partition' | 'records' | 'recordsPlain' | 'stats',
+    'lockHead' | 'lookup' | 'write' | 'move' | 'copy' | 'head' | 'version' | 'stream' | 'streams' | 'versions' | 'byKeys' | 'all' | 'partition' | 'records' | 'recordsPlain' | 'stats',
     string
   >;
 
@@ -155,6 +187,10 @@ export class PostgresEventStore implements EventStore {
   ) {
     const s = quoteIdent(schema);
     const keysParam = `ARRAY(SELECT decode(x, 'hex') FROM unnest($1::text[]) AS x)`;
+    // Some (case, expected version) of the guard does not hold: the case's current version differs.
+    const bad = (cases: string, expected: string) =>
+      `bad AS (SELECT 1 FROM unnest(${cases}::text[], ${expected}::int[]) AS g(c, e) WHERE coalesce((SELECT stream_version ` +
+      `FROM ${s}.events WHERE case_id = g.c ORDER BY stream_version DESC LIMIT 1), 0) <> g.e LIMIT 1)`;
     this.q = {
       lockHead: `SELECT position, chain FROM ${s}.ledger_head WHERE id FOR UPDATE`,
       // One round trip for both look-ups of a write: the events already stored under the request's
@@ -167,9 +203,8 @@ export class PostgresEventStore implements EventStore {
       // All rows, the head and the NOTIFY in one statement, guarded by (case, expected version) pairs
       // ($6, $7: each must be the case's current version, else nothing is written).
       write:
-        `WITH bad AS (SELECT 1 FROM unnest($6::text[], $7::int[]) AS g(c, e) WHERE coalesce((SELECT stream_version ` +
-        `FROM ${s}.events WHERE case_id = g.c ORDER BY stream_version DESC LIMIT 1), 0) <> g.e LIMIT 1), ` +
-        `ins AS (INSERT INTO ${s}.events (position, appended_at, stream_version, case_id, event_key, body, leaf, chain) ` +
+        `WITH ${bad('$6', '$7')}, ` +
+        `ins AS (INSERT INTO ${s}.events ${EVENT_COLUMNS} ` +
         `SELECT t.p, $2::bigint, t.v, t.c, decode(t.k, 'hex'), t.b, decode(t.l, 'hex'), decode(t.h, 'hex') ` +
         `FROM unnest($1::bigint[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS t(p, v, c, k, b, l, h) ` +
         `WHERE NOT EXISTS (SELECT 1 FROM bad) RETURNING 1), ` +
@@ -177,11 +212,29 @@ export class PostgresEventStore implements EventStore {
         `WHERE id AND NOT EXISTS (SELECT 1 FROM bad) RETURNING 1) ` +
         `SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM moved)::int AS moved, ` +
         `CASE WHEN NOT EXISTS (SELECT 1 FROM bad) THEN pg_notify($5::text, $3::bigint::text) END AS notified`,
+      // The same write through COPY (a real server): first the guard, the head and the NOTIFY in one
+      // statement, then (only if it moved the head) the rows with COPY, in the same transaction. The
+      // head moves only from the head the rows were chained from ($6, $7; see `write`).
+      move:
+        `WITH ${bad('$1', '$2')}, ` +
+        `moved AS (UPDATE ${s}.ledger_head SET position = $3::bigint, chain = decode($4::text, 'hex') ` +
+        `WHERE id AND position = $6::bigint AND chain = decode($7::text, 'hex') AND NOT EXISTS (SELECT 1 FROM bad) RETURNING 1) ` +
+        `SELECT (SELECT count(*) FROM moved)::int AS moved, ` +
+        `CASE WHEN EXISTS (SELECT 1 FROM moved) THEN pg_notify($5::text, $3::bigint::text) END AS notified`,
+      copy: `COPY ${s}.events ${EVENT_COLUMNS} FROM STDIN (FORMAT binary)`,
       head: `SELECT position, chain FROM ${s}.ledger_head WHERE id`,
       version: `SELECT stream_version FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version DESC LIMIT 1`,
       stream: `SELECT position, stream_version, body FROM ${s}.events WHERE case_id = $1 ORDER BY stream_version`,
-      streams: `SELECT case_id, position, stream_version, body FROM ${s}.events WHERE case_id = ANY ($1::text[]) ORDER BY case_id, stream_version`,
-      versions: `SELECT case_id, max(stream_version) AS v FROM ${s}.events WHERE case_id = ANY ($1::text[]) GROUP BY case_id`,
+      // One index look-up per case (a nested loop the planner cannot turn into one scan of the whole
+      // table): with `case_id = ANY ($1)` it estimated the rows from statistics taken while the table
+      // was small (or none), and read the whole table once per importer chunk (regression: issue 2).
+      streams:
+        `SELECT c.id AS case_id, e.position, e.stream_version, e.body FROM unnest($1::text[]) WITH ORDINALITY AS c(id, n) ` +
+        `CROSS JOIN LATERAL (SELECT position, stream_version, body FROM ${s}.events WHERE case_id = c.id ORDER BY stream_version) AS e ` +
+        `ORDER BY c.n, e.stream_version`,
+      versions:
+        `SELECT c.id AS case_id, e.v FROM unnest($1::text[]) AS c(id) CROSS JOIN LATERAL ` +
+        `(SELECT stream_version AS v FROM ${s}.events WHERE case_id = c.id ORDER BY stream_version DESC LIMIT 1) AS e`,
       byKeys: `SELECT position, stream_version, body FROM ${s}.events WHERE event_key = ANY (${keysParam})`,
       all: `SELECT position, stream_version, body FROM ${s}.events WHERE position >= $1 ORDER BY position LIMIT $2`,
       // hashtext is the server's own fixed hash: every process puts a case in the same partition.
@@ -249,7 +302,7 @@ export class PostgresEventStore implements EventStore {
         const from = await base;
         const guard = from ? speculate(prepared) : undefined;
         if (from && guard) {
-          ahead = { from, guard, built: this.build(prepared, from, (r) => ({ kind: 'append', currentVersion: r.expectedVersion as number })) };
+          ahead = { from, guard, built: await this.buildAhead(prepared, from) };
           plan({ position: ahead.built.position, chain: ahead.built.chain });
         }
         if (!(await options.after)) {
@@ -283,6 +336,15 @@ export class PostgresEventStore implements EventStore {
    * (then everything is redone carefully). This saves the look-up round trip and its 1,000 index probes.
    * If the guard fails nothing is written and the careful pass runs in the same transaction: look up
    * eventIds and versions, judge each request on its own (a stale retry is then a 'duplicate').
+   *
+   * A batch prepared ahead for COPY skips the SELECT ... FOR UPDATE (one round trip less): its guarded
+   * UPDATE of the head takes the lock, and moves the head only if it is still the one the batch was
+   * chained from. In READ COMMITTED an UPDATE that waited for the lock re-checks its condition on
+   * the head as committed meanwhile, so a writer that got in first (and so moved the head) makes it
+   * move nothing. The versions it checks are read in the statement's snapshot, taken before it got
+   * the lock: every writer moves the head in the transaction that appends, so if the head is still
+   * the one expected, no events were committed after that snapshot. If nothing moved, the lock is
+   * taken as usual and the batch judged again.
    */
   private async write(
     tx: SqlRunner,
@@ -291,6 +353,10 @@ export class PostgresEventStore implements EventStore {
     plan: (tip: Tip | undefined) => void,
     ahead?: Ahead,
   ) {
+    const copyAhead = ahead !== undefined && ahead.built.rows instanceof BinaryCopyRows;
+    if (copyAhead && (await this.writeRows(tx, ahead.from, ahead.built, ahead.guard))) {
+      return { outcomes: ahead.built.outcomes, position: ahead.built.position };
+    }
     const head = (await tx.query<{ position: string | number; chain: unknown }>(this.q.lockHead)).rows[0];
     if (!head) throw new Error(`${this.schema}.ledger_head has no row: the ledger's head record was deleted`);
     const start = { position: Number(head.position), chain: toBuffer(head.chain).toString('hex') };
@@ -298,15 +364,15 @@ export class PostgresEventStore implements EventStore {
 
     // Rows prepared ahead are used only if the head is exactly the one they were chained from.
     const fromAhead = ahead !== undefined && ahead.from.position === start.position && ahead.from.chain === start.chain;
-    if (fromAhead) {
-      if (await this.writeRows(tx, start.position, ahead.built, ahead.guard)) return { outcomes: ahead.built.outcomes, position: ahead.built.position };
+    if (fromAhead && !copyAhead) {
+      if (await this.writeRows(tx, start, ahead.built, ahead.guard)) return { outcomes: ahead.built.outcomes, position: ahead.built.position };
       // an expected version did not match: nothing was written; judge properly
     }
     const guard = optimistic && !fromAhead ? speculate(prepared) : undefined;
     if (guard) {
       const built = this.build(prepared, start, (r) => ({ kind: 'append', currentVersion: r.expectedVersion as number }));
       plan({ position: built.position, chain: built.chain });
-      if (await this.writeRows(tx, start.position, built, guard)) return { outcomes: built.outcomes, position: built.position };
+      if (await this.writeRows(tx, start, built, guard)) return { outcomes: built.outcomes, position: built.position };
       // an expected version did not match: nothing was written; judge properly
     }
 
@@ -349,7 +415,7 @@ export class PostgresEventStore implements EventStore {
       },
     );
     plan({ position: built.position, chain: built.chain });
-    if (!(await this.writeRows(tx, start.position, built, { cases: [], expected: [] }))) {
+    if (!(await this.writeRows(tx, start, built, { cases: [], expected: [] }))) {
       throw new Error('append did not write its events or move the head: rolled back');
     }
     return { outcomes: built.outcomes, position: built.position };
@@ -361,50 +427,106 @@ export class PostgresEventStore implements EventStore {
     start: { position: number; chain: string },
     judge: (request: PreparedRequest) => Judgement,
     onAppended?: (request: PreparedRequest, events: StoredCaseEvent[]) => void,
-  ) {
+  ): Built {
+    const steps = this.building(prepared, start, judge, onAppended);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `build` for a batch prepared ahead (while the batch before it is written): it lets the event loop
+   * turn every BUILD_SLICE events, so that the replies of the transaction in flight (its COPY, its
+   * COMMIT) are taken up as they come, not after the whole batch is hashed.
+   */
+  private async buildAhead(prepared: (PreparedRequest | Error)[], start: Tip): Promise<Built> {
+    const steps = this.building(prepared, start, (r) => ({ kind: 'append', currentVersion: r.expectedVersion as number }));
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The steps of `build`: yields every BUILD_SLICE sealed events or so, returns the batch built. */
+  private *building(
+    prepared: (PreparedRequest | Error)[],
+    start: { position: number; chain: string },
+    judge: (request: PreparedRequest) => Judgement,
+    onAppended?: (request: PreparedRequest, events: StoredCaseEvent[]) => void,
+  ): Generator<void, Built> {
     const tip: ChainTip = { ...start };
     const appendedAt = Date.now();
-    const cols = { p: [] as number[], v: [] as number[], c: [] as string[], k: [] as string[], b: [] as string[], l: [] as string[], h: [] as string[] };
-    const outcomes = prepared.map((request): Outcome => {
-      if (request instanceof Error) return { status: 'error', error: request };
+    const rows = this.sql.copyIn ? new BinaryCopyRows(appendedAt, copyBytes(prepared)) : new InsertColumns();
+    const outcomes: Outcome[] = new Array(prepared.length);
+    let sealed = 0;
+    for (let i = 0; i < prepared.length; i++) {
+      const request = prepared[i]!;
+      if (request instanceof Error) {
+        outcomes[i] = { status: 'error', error: request };
+        continue;
+      }
       let judged: Judgement;
       try {
         judged = judge(request);
       } catch (e) {
-        if (e instanceof DomainError) return { status: 'error', error: e };
+        if (e instanceof DomainError) {
+          outcomes[i] = { status: 'error', error: e };
+          continue;
+        }
         throw e;
       }
-      if (judged.kind === 'duplicate') return { status: 'duplicate', events: judged.events };
+      if (judged.kind === 'duplicate') {
+        outcomes[i] = { status: 'duplicate', events: judged.events };
+        continue;
+      }
       const events: StoredCaseEvent[] = [];
       sealEvents(tip, request.caseId, judged.currentVersion, appendedAt, request.events, (e, position, version, leaf, chain) => {
-        cols.p.push(position);
-        cols.v.push(version);
-        cols.c.push(request.caseId);
-        cols.k.push(e.keyHex);
-        cols.b.push(e.body);
-        cols.l.push(leaf);
-        cols.h.push(chain);
+        rows.add(position, version, request.caseId, e.keyHex, e.body, leaf, chain);
         events.push(storedFromLine(e.line, position, version));
       });
       onAppended?.(request, events);
-      return { status: 'appended', events };
-    });
-    return { outcomes, position: tip.position, chain: tip.chain, appendedAt, cols };
+      outcomes[i] = { status: 'appended', events };
+      sealed += events.length;
+      if (sealed >= BUILD_SLICE) {
+        sealed = 0;
+        yield;
+      }
+    }
+    return { outcomes, position: tip.position, chain: tip.chain, appendedAt, rows };
   }
 
   /**
-   * One statement: all rows, the new head and the NOTIFY (delivered at COMMIT), only if every
-   * (case, expected version) in `guard` holds. False when the guard failed (nothing written).
+   * All rows, the new head and the NOTIFY (delivered at COMMIT), only if every (case, expected
+   * version) in `guard` holds. False when the guard failed (nothing written). With COPY: the guarded
+   * head move and NOTIFY, then the rows; else one INSERT statement doing all three. The rows are
+   * chained from the head `from`: with COPY the head moves only if it still is `from` (see `write`;
+   * with INSERT it is the locked head).
    */
   private async writeRows(
     tx: SqlRunner,
-    startPosition: number,
-    built: ReturnType<PostgresEventStore['build']>,
+    from: Tip,
+    built: Built,
     guard: { cases: string[]; expected: number[] },
   ): Promise<boolean> {
+    const startPosition = from.position;
     const count = built.position - startPosition;
     if (count === 0) return guard.cases.length === 0;
-    const { cols } = built;
+    const { rows } = built;
+    if (rows instanceof BinaryCopyRows) {
+      if (!tx.copyIn) throw new Error('rows were built for COPY on a connection that cannot COPY');
+      const [m] = (
+        await tx.query<{ moved: number }>(this.q.move, [guard.cases, guard.expected, built.position, built.chain, this.channel, from.position, from.chain])
+      ).rows;
+      if (m?.moved !== 1) return false; // the head is not `from` or a guard failed: nothing written
+      // An eventId already stored fails the COPY on its UNIQUE index (the transaction is then rolled back).
+      const copied = await tx.copyIn(this.q.copy, rows.finish());
+      if (copied !== count || rows.count !== count) throw new Error(`append copied ${copied} of ${count} events: rolled back`);
+      await this.options.beforeCommit?.({ fromPosition: startPosition + 1, toPosition: built.position });
+      return true;
+    }
+    const cols = rows;
     const [w] = (
       await tx.query<{ inserted: number; moved: number }>(this.q.write, [
         arrayLiteral(cols.p), built.appendedAt, built.position, built.chain, this.channel, guard.cases, guard.expected,

@@ -1,12 +1,19 @@
 // The little SQL interface the PostgreSQL adapter is written against, so the same adapter runs on a
 // real server (node-postgres Pool) and on PGlite (WASM PostgreSQL, for fast tests only: it never fsyncs).
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 export interface SqlRows<R> { rows: R[] }
 
 export interface SqlRunner {
   /** One statement with $1.. parameters. */
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<SqlRows<R>>;
+  /**
+   * `COPY ... FROM STDIN` fed with `data` (already in the statement's format); resolves to the
+   * number of rows copied. Optional: a real server (node-postgres) has it, PGlite through this
+   * interface does not (the adapter then writes with INSERT).
+   */
+  copyIn?(statement: string, data: Buffer): Promise<number>;
 }
 
 export interface Sql extends SqlRunner {
@@ -30,7 +37,20 @@ function checkChannel(channel: string): void {
 /** A node-postgres Pool (created here from the config, ended by `close`). */
 export function pgPoolSql(config: string | pg.PoolConfig): Sql & { pool: pg.Pool } {
   const poolConfig: pg.PoolConfig = typeof config === 'string' ? { connectionString: config } : config;
-  const pool = new pg.Pool(poolConfig);
+  const given = poolConfig.onConnect;
+  const pool = new pg.Pool({
+    ...poolConfig,
+    // No JIT compilation: the ledger's statements are short look-ups and writes, and the planner
+    // estimates them from statistics taken while a table was much smaller (or none, on a fresh table
+    // an import is filling), which can put their cost above jit_above_cost: the importer's look-up of
+    // a chunk's cases was then compiled for ~170 ms each time, to read a few index pages (regression:
+    // issue 2). Run on each new connection before the pool hands it out (a failure is ignored: a
+    // server without the setting).
+    onConnect: async (client) => {
+      await client.query('SET jit = off').catch(() => {});
+      await given?.(client);
+    },
+  });
   // An idle client that errors (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   return {
@@ -48,6 +68,7 @@ export function pgPoolSql(config: string | pg.PoolConfig): Sql & { pool: pg.Pool
             const r = await client.query(text, params as unknown[]);
             return { rows: r.rows as R[] };
           },
+          copyIn: (statement, data) => copyIn(client, statement, data),
         });
         await client.query('COMMIT');
         client.release();
@@ -59,6 +80,17 @@ export function pgPoolSql(config: string | pg.PoolConfig): Sql & { pool: pg.Pool
         } catch (rollbackError) {
           client.release(rollbackError as Error); // a broken connection: drop it from the pool
         }
+        throw e;
+      }
+    },
+    async copyIn(statement: string, data: Buffer) {
+      const client = await pool.connect();
+      try {
+        const n = await copyIn(client, statement, data);
+        client.release();
+        return n;
+      } catch (e) {
+        client.release(e as Error); // the connection's state after a failed COPY is not worth trusting
         throw e;
       }
     },
@@ -89,6 +121,16 @@ export function pgPoolSql(config: string | pg.PoolConfig): Sql & { pool: pg.Pool
       await pool.end();
     },
   };
+}
+
+/** One COPY FROM STDIN on `client`: `data` in one CopyData message. Rejects with the server's error (code, constraint). */
+function copyIn(client: pg.PoolClient, statement: string, data: Buffer): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const stream = client.query(copyFrom(statement));
+    stream.on('error', reject);
+    stream.on('finish', () => resolve(stream.rowCount));
+    stream.end(data);
+  });
 }
 
 /** What the adapter needs of a PGlite instance (structural, so production code does not import PGlite). */

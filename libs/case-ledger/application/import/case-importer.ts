@@ -32,8 +32,12 @@ interface Chunk {
   judged?: JudgedBatch;
 }
 const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
-/** Lines parsed between two turns of the event loop while a chunk is being written (lets its I/O progress). */
-const PARSE_SLICE = 256;
+/**
+ * Lines parsed between two turns of the event loop while a chunk is being written (lets its I/O
+ * progress: each reply of the chunk's transaction waits for the slice in hand to end; a slice of 64
+ * lines is about a millisecond).
+ */
+const PARSE_SLICE = 64;
 
 /**
  * Appends an NDJSON stream of interchange lines. Lines are parsed and validated one by one, then each
