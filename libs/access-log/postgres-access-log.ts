@@ -35,7 +35,10 @@ export class PostgresAccessLog implements AccessLog {
   private readonly now: () => number;
 
   constructor(databaseUrl: string, options: { now?: () => number } = {}) {
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4,
+      // No JIT compilation (as the event store's connections, sql.ts): short statements whose cost the
+      // planner can overestimate on a table being filled.
+      options: '-c jit=off' });
     this.pool.on('error', () => {});
     this.now = options.now ?? Date.now;
   }

@@ -10,7 +10,10 @@ export class PostgresReadModelStore implements ReadModelStore {
   private ready: Promise<void> | undefined;
 
   constructor(connectionString: string) {
-    this.pool = new pg.Pool({ connectionString, max: 4 });
+    this.pool = new pg.Pool({ connectionString, max: 4,
+      // No JIT compilation (as the event store's connections, sql.ts): short statements whose cost the
+      // planner can overestimate on a table being filled.
+      options: '-c jit=off' });
   }
 
   /** Runs `fn` in one transaction on one connection; rolls back on any error. */
