@@ -103,12 +103,20 @@ test('views as JSON and CSV by Accept; 406 otherwise', async () => {
   await refused(() => request(api.server).get('/views/timeliness').set(bearer(inspector)).set('Accept', 'image/png'), 406, 'request.not_acceptable');
 });
 
-test('security headers (helmet), no x-powered-by', async () => {
-  const r = await request(api.server).get('/health/live');
-  expect(r.headers['x-content-type-options']).toBe('nosniff');
-  expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);
-  expect(r.headers['strict-transport-security']).toMatch(/max-age=/);
-  expect(r.headers['x-powered-by']).toBeUndefined();
+test('security headers (helmet) on every kind of response, no x-powered-by', async () => {
+  const responses = {
+    ok: await request(api.server).get('/health/live'),
+    refusedByTheGuard: await request(api.server).get('/verify'), // 401: no token
+    noSuchRoute: await request(api.server).get('/no-such-route'),
+    refusedBeforeRouting: await post(`/cases/${CASE}/events`, 'text/plain', contactLine(CASE))(), // 415 from the body middleware
+  };
+  expect(Object.values(responses).map((r) => r.status)).toEqual([200, 401, 404, 415]);
+  for (const r of Object.values(responses)) {
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect(r.headers['strict-transport-security']).toMatch(/max-age=/);
+    expect(r.headers['x-powered-by']).toBeUndefined();
+  }
 });
 
 test('OpenAPI 3 document and UI at /docs, assets served locally', async () => {

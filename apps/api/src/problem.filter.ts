@@ -7,6 +7,7 @@ import { ViewParamError } from '../../../libs/views/query.js';
 import { ServerResponse, type IncomingHttpHeaders } from 'node:http';
 import type { HttpResponse } from './http-types.js';
 import { PROBLEM_TYPE_BASE, ProblemError, type Problem } from './problem.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -58,7 +59,8 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem.status === 401) headers['WWW-Authenticate'] = 'Bearer';
     const body = JSON.stringify(problem);
     if (reply instanceof ServerResponse) {
-      reply.writeHead(problem.status, { ...headers, 'Content-Length': Buffer.byteLength(body) }).end(body);
+      // Before routing (a body middleware's refusal): Node's response, which the reply's headers never reached.
+      reply.writeHead(problem.status, { ...SECURITY_HEADERS, ...headers, 'Content-Length': Buffer.byteLength(body) }).end(body);
     } else {
       void reply.code(problem.status).headers(headers).send(body);
     }

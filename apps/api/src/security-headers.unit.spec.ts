@@ -9,7 +9,7 @@ test('the precomputed security headers are exactly the ones helmet sets on a rea
   res.setHeader('X-Powered-By', 'something'); // helmet removes it
   helmet()(req, res, () => {});
   const real = Object.entries(res.getHeaders()).map(([k, v]) => [k, String(v)]).sort();
-  const ours = helmetHeaders().map(([k, v]) => [k.toLowerCase(), v]).sort();
+  const ours = Object.entries(helmetHeaders()).sort();
   expect(ours).toEqual(real);
   expect(ours.map(([k]) => k)).toEqual(expect.arrayContaining(['content-security-policy', 'strict-transport-security', 'x-content-type-options']));
 });
