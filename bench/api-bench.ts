@@ -16,7 +16,7 @@ export interface ApiBenchOptions {
   /** Seconds per autocannon run. */
   seconds?: number;
   connections?: number;
-  /** Measured runs per scenario and mode (medians reported), each after one warm-up run. */
+  /** Runs per mode (medians reported), each on a fresh server and ledger; every scenario warms up first in each. */
   runs?: number;
   /** Seconds of the warm-up run before a scenario's measured runs (not counted: JIT compilation, first allocations). */
   warmupSeconds?: number;
@@ -124,24 +124,26 @@ export async function benchApi(options: ApiBenchOptions, log: (s: string) => voi
   ];
 
   const results: Record<string, Record<'on' | 'off', Run[]>> = {};
-  for (const mode of ['on', 'off'] as const) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-api-bench-'));
-    try {
-      const keys = await localKeys(dataDir);
-      const token = (role: string, force?: string) => signLocalToken(keys, { role, ...(force ? { force } : {}), sub: `bench-${role}`, issuer: LOCAL_ISSUER, audience: DEFAULT_AUDIENCE, ttl: '1h' });
-      const officer = { authorization: `Bearer ${await token('officer', 'BENCH')}` };
-      const inspector = { authorization: `Bearer ${await token('inspector')}` };
-      const { url, child } = await startServer(dataDir, mode === 'off');
+  // Each run on a server and ledger of its own (the same 1,000 cases reported first), so the runs are
+  // alike: on one ledger each run would append to cases made longer by the runs before it.
+  for (let i = 0; i < runs; i++) {
+    for (const mode of ['on', 'off'] as const) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'ledger-api-bench-'));
       try {
-        const batch = Array.from({ length: cases }, (_, i) => JSON.stringify({ ...REPORT, caseId: caseId(i), data: { ...REPORT.data, borough: `B${i % 8}` } })).join('\n');
-        const seeded = await fetch(`${url}/events/batch`, { method: 'POST', headers: { ...officer, 'content-type': 'application/x-ndjson' }, body: batch });
-        const report = await seeded.json() as { appended: number };
-        if (report.appended !== cases) throw new Error(`seeding: ${JSON.stringify(report).slice(0, 200)}`);
-        for (const s of scenarios) {
-          const headers = s.name.startsWith('append') ? officer : inspector;
-          const pid = child.pid!;
-          if (warmup > 0) await s.run(url, headers, warmup);
-          for (let i = 0; i < runs; i++) {
+        const keys = await localKeys(dataDir);
+        const token = (role: string, force?: string) => signLocalToken(keys, { role, ...(force ? { force } : {}), sub: `bench-${role}`, issuer: LOCAL_ISSUER, audience: DEFAULT_AUDIENCE, ttl: '1h' });
+        const officer = { authorization: `Bearer ${await token('officer', 'BENCH')}` };
+        const inspector = { authorization: `Bearer ${await token('inspector')}` };
+        const { url, child } = await startServer(dataDir, mode === 'off');
+        try {
+          const batch = Array.from({ length: cases }, (_, j) => JSON.stringify({ ...REPORT, caseId: caseId(j), data: { ...REPORT.data, borough: `B${j % 8}` } })).join('\n');
+          const seeded = await fetch(`${url}/events/batch`, { method: 'POST', headers: { ...officer, 'content-type': 'application/x-ndjson' }, body: batch });
+          const report = await seeded.json() as { appended: number };
+          if (report.appended !== cases) throw new Error(`seeding: ${JSON.stringify(report).slice(0, 200)}`);
+          for (const s of scenarios) {
+            const headers = s.name.startsWith('append') ? officer : inspector;
+            const pid = child.pid!;
+            if (warmup > 0) await s.run(url, headers, warmup);
             const [c0, m0] = [cpuMs(pid), cpuMs(pid, pid)];
             const r = await s.run(url, headers, duration);
             const run: Run = {
@@ -151,12 +153,12 @@ export async function benchApi(options: ApiBenchOptions, log: (s: string) => voi
             ((results[s.name] ??= {} as (typeof results)[string])[mode] ??= []).push(run);
             log(`api ${s.name}, auth+access log ${mode}, run ${i + 1}/${runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, non-2xx + errors ${run.bad}, server CPU ${Math.round(run.cpuUs)} µs/request (main thread ${Math.round(run.mainUs)})`);
           }
+        } finally {
+          await stopServer(child);
         }
       } finally {
-        await stopServer(child);
+        rmSync(dataDir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
     }
   }
 
@@ -168,7 +170,7 @@ export async function benchApi(options: ApiBenchOptions, log: (s: string) => voi
   const rows = Object.entries(results).map(([name, r]) =>
     `| ${name} | ${rps(r.on)} | ${lat(r.on)} | ${cpu(r.on)} | ${bad(r.on)} | ${rps(r.off)} | ${lat(r.off)} | ${cpu(r.off)} | ${(m(r.on, 'rps') / m(r.off, 'rps')).toFixed(2)} |`);
   return [
-    `HTTP API over the embedded store, autocannon ${connections} connections, ${cases.toLocaleString('en-GB')} cases reported first; per scenario and mode a ${warmup} s warm-up run (not counted), then ${runs} runs of ${duration} s: medians, with each run's p99 in brackets. "On": bearer JWT (ES256) verified, roles checked, access log written (SQLite, synchronous=FULL) for the timeline; "off": LEDGER_BENCH_NO_AUTH=1. Server CPU: µs per request, all the server's threads / its main thread (the event loop).`,
+    `HTTP API over the embedded store, autocannon ${connections} connections. ${runs} runs per mode, each on a fresh server and ledger with ${cases.toLocaleString('en-GB')} cases reported first; in each run every scenario has a ${warmup} s warm-up (not counted), then ${duration} s measured. Medians of the runs, with each run's p99 in brackets. "On": bearer JWT (ES256) verified, roles checked, access log written (SQLite, synchronous=FULL) for the timeline; "off": LEDGER_BENCH_NO_AUTH=1. Server CPU: µs per request, all the server's threads / its main thread (the event loop).`,
     '',
     '| scenario | req/s (on) | p50 / p99 ms (on; each run\'s p99) | server CPU µs/req (on) | non-2xx + errors (on) | req/s (off) | p50 / p99 ms (off; each run\'s p99) | server CPU µs/req (off) | on / off throughput |',
     '|---|---|---|---|---|---|---|---|---|',
