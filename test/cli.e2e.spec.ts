@@ -104,6 +104,27 @@ describe.each(STORES)('ledger command line on the $name store', (store) => {
   });
 });
 
+/**
+ * Imports `file` in chunks of 500 and kills the importer (SIGKILL) once it has reported
+ * `killAfterChunks` chunks; the events it had acknowledged by then.
+ */
+async function importKilledAfter(killAfterChunks: number, file: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawnCli(['import', file, '--chunk-size', '500', '--progress-json'], env);
+  let acknowledged = 0;
+  let chunks = 0;
+  await new Promise<void>((resolve) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      for (const m of text.matchAll(/^progress (.*)$/gm)) {
+        acknowledged = JSON.parse(m[1]!).appended;
+        if (++chunks === killAfterChunks) child.kill('SIGKILL');
+      }
+    });
+    child.on('exit', () => resolve());
+  });
+  return acknowledged;
+}
+
 describe('ledger command line, embedded store: durability and integrity', () => {
   test('a generated cohort imports without a refusal and exports byte for byte', () => {
     const dataDir = tempDir();
@@ -124,19 +145,7 @@ describe('ledger command line, embedded store: durability and integrity', () => 
     for (const killAfterChunks of [1, 3]) {
       const dataDir = tempDir();
       const env = cliEnv({ dataDir });
-      const child = spawnCli(['import', gen.path, '--chunk-size', '500', '--progress-json'], env);
-      let acknowledged = 0;
-      let chunks = 0;
-      await new Promise<void>((resolve) => {
-        child.stderr.setEncoding('utf8');
-        child.stderr.on('data', (text: string) => {
-          for (const m of text.matchAll(/^progress (.*)$/gm)) {
-            acknowledged = JSON.parse(m[1]!).appended;
-            if (++chunks === killAfterChunks) child.kill('SIGKILL');
-          }
-        });
-        child.on('exit', () => resolve());
-      });
+      const acknowledged = await importKilledAfter(killAfterChunks, gen.path, env);
       expect(acknowledged).toBeGreaterThan(0);
       const db = new Database(join(dataDir, 'ledger.sqlite'), { readonly: true });
       const stored = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
@@ -193,19 +202,7 @@ describe('ledger command line, PostgreSQL store: durability', () => {
       const schema = await freshSchema('cli_kill');
       try {
         const env = cliEnv({ databaseUrl: schema.url });
-        const child = spawnCli(['import', gen.path, '--chunk-size', '500', '--progress-json'], env);
-        let acknowledged = 0;
-        let chunks = 0;
-        await new Promise<void>((resolve) => {
-          child.stderr.setEncoding('utf8');
-          child.stderr.on('data', (text: string) => {
-            for (const m of text.matchAll(/^progress (.*)$/gm)) {
-              acknowledged = JSON.parse(m[1]!).appended;
-              if (++chunks === killAfterChunks) child.kill('SIGKILL');
-            }
-          });
-          child.on('exit', () => resolve());
-        });
+        const acknowledged = await importKilledAfter(killAfterChunks, gen.path, env);
         expect(acknowledged).toBeGreaterThan(0);
         const db = new pg.Client({ connectionString: schema.url });
         await db.connect();
