@@ -1,12 +1,12 @@
-// node scripts/time-pg-append.mjs <root> (DATABASE_URL set): PostgreSQL single-event append latency through the command handler (as the ledger bench), on a fresh schema with 50,000 imported events.
+// node scripts/time-pg-append.mjs <root> <cohort.ndjson> (DATABASE_URL set; the cohort from `ledger generate --cases 20000 --seed bench`): PostgreSQL single-event append latency through the command handler (as the ledger bench), on a fresh schema with 50,000 imported events.
 import { createReadStream } from 'node:fs'; import { randomUUID } from 'node:crypto'; import pg from 'pg';
-const root = process.argv[2];
+const [root, file] = process.argv.slice(2);
 const { ndjsonLines } = await import(`${root}/dist/libs/case-ledger/application/import/ndjson-lines.js`);
 const { CaseImporter } = await import(`${root}/dist/libs/case-ledger/application/import/case-importer.js`);
 const { openPostgresEventStore } = await import(`${root}/dist/libs/event-store/postgres/postgres-event-store.js`);
 const { RecordCaseEventHandler, RecordCaseEvent } = await import(`${root}/dist/libs/case-ledger/application/record-case-event.js`);
 const schema = `pa_${process.pid}`; const store = await openPostgresEventStore(process.env.DATABASE_URL, { schema });
-async function* lines() { let n = 0; for await (const l of ndjsonLines(createReadStream('/work/data/c20k.ndjson'))) { if (n++ >= 50000) return; yield l; } }
+async function* lines() { let n = 0; for await (const l of ndjsonLines(createReadStream(file))) { if (n++ >= 50000) return; yield l; } }
 await new CaseImporter(store, { now: () => Date.now(), onRejected: () => {} }).run(lines());
 const handler = new RecordCaseEventHandler(store, { newId: () => randomUUID() });
 const caseIds = []; for (const e of await store.readAll({ fromPosition: 1, limit: 200000 })) if (e.type === 'CaseReported') caseIds.push(e.metadata.caseId);
