@@ -1,6 +1,7 @@
 // The access log as a PostgreSQL table in the ledger's database. Appends take a transaction-scoped
 // advisory lock, so concurrent servers extend one chain.
 import pg from 'pg';
+import { withoutJit } from '../common/postgres-pool.js';
 import { GENESIS_CHAIN_HEX } from '../event-store/integrity/hash-chain.js';
 import { entryBody, rowHashes, toRecord, verifyRows } from './chain.js';
 import type { AccessEntry, AccessLog, AccessLogVerifyReport, AccessRecord, AccessRow } from './port.js';
@@ -35,10 +36,7 @@ export class PostgresAccessLog implements AccessLog {
   private readonly now: () => number;
 
   constructor(databaseUrl: string, options: { now?: () => number } = {}) {
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4,
-      // No JIT compilation (as the event store's connections, sql.ts): short statements whose cost the
-      // planner can overestimate on a table being filled.
-      options: '-c jit=off' });
+    this.pool = new pg.Pool(withoutJit({ connectionString: databaseUrl, max: 4 }));
     this.pool.on('error', () => {});
     this.now = options.now ?? Date.now;
   }

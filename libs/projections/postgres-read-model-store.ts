@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { withoutJit } from '../common/postgres-pool.js';
 import { CheckpointConflictError, type Checkpoint, type ReadModelRow, type ReadModelStore } from './read-model-store.js';
 
 const PAGE = 5000;
@@ -10,10 +11,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   private ready: Promise<void> | undefined;
 
   constructor(connectionString: string) {
-    this.pool = new pg.Pool({ connectionString, max: 4,
-      // No JIT compilation (as the event store's connections, sql.ts): short statements whose cost the
-      // planner can overestimate on a table being filled.
-      options: '-c jit=off' });
+    this.pool = new pg.Pool(withoutJit({ connectionString, max: 4 }));
   }
 
   /** Runs `fn` in one transaction on one connection; rolls back on any error. */

@@ -5,7 +5,6 @@ import type { LogLevel } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiModule, type ApiModuleOptions } from './api.module.js';
-import { ApiLogger } from './api-logger.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { ApiConfig } from './config.js';
 import { Metrics, RequestLog, RequestObserver } from './observability.js';
@@ -21,12 +20,13 @@ export type ApiApp = NestFastifyApplication;
 
 export async function createApiApp(options: CreateApiOptions): Promise<ApiApp> {
   const verifier = await TokenVerifier.create(options.config);
+  const logLevels: LogLevel[] = options.logger === false ? [] : (options.logger ?? ['log', 'warn', 'error']);
   // Fastify, not Express: about a third of Express's CPU per request here (BENCHMARKS.md, API section).
   // Its query-string parser makes no nested objects from a[b]=c; it logs nothing itself.
   const adapter = new FastifyAdapter({ logger: false, return503OnClosing: true });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot({ ...options, verifier }), adapter, {
     bodyParser: false,
-    logger: options.logger === false ? false : new ApiLogger({ logLevels: options.logger ?? ['log', 'warn', 'error'] }),
+    logger: options.logger === false ? false : logLevels,
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
@@ -35,7 +35,6 @@ export async function createApiApp(options: CreateApiOptions): Promise<ApiApp> {
   // takes none is never parsed.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (req, _payload, done) => done(null, (req.raw as RawRequest).ledgerBody));
-  const logLevels = options.logger === false ? [] : (options.logger ?? ['log', 'warn', 'error']);
   new RequestObserver(app.get(Metrics), logLevels.includes('log') ? new RequestLog() : undefined).install(fastify);
   installSecurityHeaders(fastify);
   const doc = SwaggerModule.createDocument(app, new DocumentBuilder()

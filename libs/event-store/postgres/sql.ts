@@ -1,6 +1,7 @@
 // The little SQL interface the PostgreSQL adapter is written against, so the same adapter runs on a
 // real server (node-postgres Pool) and on PGlite (WASM PostgreSQL, for fast tests only: it never fsyncs).
 import pg from 'pg';
+import { withoutJit } from '../../common/postgres-pool.js';
 import { from as copyFrom } from 'pg-copy-streams';
 
 export interface SqlRows<R> { rows: R[] }
@@ -37,20 +38,7 @@ function checkChannel(channel: string): void {
 /** A node-postgres Pool (created here from the config, ended by `close`). */
 export function pgPoolSql(config: string | pg.PoolConfig): Sql & { pool: pg.Pool } {
   const poolConfig: pg.PoolConfig = typeof config === 'string' ? { connectionString: config } : config;
-  const given = poolConfig.onConnect;
-  const pool = new pg.Pool({
-    ...poolConfig,
-    // No JIT compilation: the ledger's statements are short look-ups and writes, and the planner
-    // estimates them from statistics taken while a table was much smaller (or none, on a fresh table
-    // an import is filling), which can put their cost above jit_above_cost: the importer's look-up of
-    // a chunk's cases was then compiled for ~170 ms each time, to read a few index pages (regression:
-    // issue 2). Run on each new connection before the pool hands it out (a failure is ignored: a
-    // server without the setting).
-    onConnect: async (client) => {
-      await client.query('SET jit = off').catch(() => {});
-      await given?.(client);
-    },
-  });
+  const pool = new pg.Pool(withoutJit(poolConfig));
   // An idle client that errors (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   return {

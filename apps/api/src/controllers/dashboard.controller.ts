@@ -105,7 +105,7 @@ export class DashboardPageController {
     const body = await readFile(join(this.root, file));
     // Helmet's policy without upgrade-insecure-requests: every resource of the page is same-origin,
     // so the upgrade adds nothing over HTTPS, and over plain HTTP on a LAN it would break the page.
-    // (A reply's header replaces the one helmet set on Node's response.)
+    // (This header replaces the reply's CSP that security-headers.ts added.)
     void res.code(200).header('Content-Type', type).header('Cache-Control', 'no-cache').header('Content-Security-Policy', PAGE_CSP).send(body);
   }
 }
