@@ -1,24 +1,27 @@
 import type { StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
 import { evolveDigest, type CaseDigest } from '../views/case-digest/case-digest.js';
 import { caseFacts, type CaseFacts } from '../views/case-digest/case-facts.js';
-import { decodeDigest, encodeDigest, encodeFacts } from '../views/case-digest/digest-codec.js';
+import { decodeDigestParts, encodeDigest, encodeDigestParts, encodeFacts } from '../views/case-digest/digest-codec.js';
 import { instantMs } from '../views/domain/instant.js';
 import type { KeyedProjection } from './projection-runner.js';
 
 /**
  * The inspectors' read model: one digest per case; its facts "as of the end of time" for queries about now.
- * v2: rows in the compact text of digest-codec.ts (v1 stored the in-memory objects as JSON); v1 rows are
- * dropped and the read model rebuilt from the log when v2 starts from scratch.
+ * v3: each digest stored in parts of DIGEST_CHUNK entries (digest-codec.ts), so that an append rewrites the
+ * row (request ids, the last entries, the facts) and, once per chunk, the part it fills, whatever the case's
+ * length. v2 stored the whole digest in its row, v1 as plain JSON: their rows are dropped and the read model
+ * rebuilt from the log when v3 starts from scratch.
  */
 export const caseDigestProjection: KeyedProjection<CaseDigest, CaseFacts | null> = {
-  name: 'case-digest-v2',
-  supersedes: ['case-digest-v1'],
+  name: 'case-digest-v3',
+  supersedes: ['case-digest-v1', 'case-digest-v2'],
   keyOf: (e: StoredCaseEvent) => e.metadata.caseId,
   startsKey: (e: StoredCaseEvent) => e.streamVersion === 1,
   evolve: evolveDigest,
   facts: (d: CaseDigest) => caseFacts(d, Number.POSITIVE_INFINITY),
   encodeState: encodeDigest,
-  decodeState: decodeDigest,
+  encodeParts: (d: CaseDigest, previous: CaseDigest | null) => encodeDigestParts(d, previous),
+  decodeState: decodeDigestParts,
   encodeFacts,
   recordedAtMs: (e: StoredCaseEvent) => instantMs(e.metadata.recordedAt),
   // Keyed by caseId alone: fold workers import it from here.

@@ -1,6 +1,6 @@
 import type { EventStore } from '../event-store/port.js';
 import type { CaseDigest } from '../views/case-digest/case-digest.js';
-import { decodeDigest, decodeFacts } from '../views/case-digest/digest-codec.js';
+import { decodeFacts } from '../views/case-digest/digest-codec.js';
 import { caseFacts, factsHoldAt, type CaseFacts } from '../views/case-digest/case-facts.js';
 import { aggregateView, computeView, type ViewName, type ViewParams, type ViewResult } from '../views/query.js';
 import type { Checkpoint, ReadModelStore } from './read-model-store.js';
@@ -154,8 +154,8 @@ export class CaseViews {
     for (let from = 0, next = replay.length ? load(0) : null; next !== null; from += LOAD_CHUNK) {
       const rows = await next;
       next = from + LOAD_CHUNK < replay.length ? load(from + LOAD_CHUNK) : null;
-      for (const state of rows.values()) {
-        const f = caseFacts(decodeDigest(state), params.asOfMs);
+      for (const s of rows.values()) {
+        const f = caseFacts(caseDigestProjection.decodeState(s.state, s.parts), params.asOfMs);
         if (f !== null) input.push(f);
       }
     }

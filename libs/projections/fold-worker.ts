@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openPostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
 import type { KeyedProjection } from './keyed-projection.js';
 import { LocalFolder } from './partition-fold.js';
+import type { StoredState } from './read-model-store.js';
 import type { FoldWorkerData, FromWorker, ToWorker } from './fold-workers.js';
 
 const port = parentPort!;
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const projection = mod[data.projection.name];
   if (!projection) throw new Error(`${data.projection.url} exports no ${data.projection.name}`);
   let nextLoad = 0;
-  const loads = new Map<number, (rows: Map<string, string>) => void>();
+  const loads = new Map<number, (rows: Map<string, StoredState>) => void>();
   const folder = new LocalFolder(store, projection, data.partition, data.partitions, (keys) => new Promise((resolve) => {
     const id = nextLoad++;
     loads.set(id, resolve);

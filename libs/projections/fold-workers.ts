@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PartitionSource } from '../event-store/port.js';
 import type { FoldResult, Folder, LoadStates } from './partition-fold.js';
+import type { StoredState } from './read-model-store.js';
 
 /** What a fold worker is started with. */
 export interface FoldWorkerData {
@@ -16,7 +17,7 @@ export interface FoldWorkerData {
 
 export type ToWorker =
   | { type: 'fold'; id: number; from: number; to: number }
-  | { type: 'loaded'; id: number; rows: [string, string][] }
+  | { type: 'loaded'; id: number; rows: [string, StoredState][] }
   | { type: 'committed' }
   | { type: 'close' };
 

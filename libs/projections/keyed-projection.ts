@@ -19,10 +19,18 @@ export interface KeyedProjection<S, F = unknown> {
   evolve(state: S | null, event: StoredCaseEvent): S;
   /** What queries read for "now", derived from the state whenever the row is written. */
   facts(state: S): F;
-  /** The stored text of a state and of its facts, and a state back from its text. */
+  /** The stored text of a state (whole, no parts) and of its facts, and a state back from its text and parts. */
   encodeState(state: S): string;
-  decodeState(text: string): S;
+  decodeState(text: string, parts: readonly string[]): S;
   encodeFacts(facts: F): string;
+  /**
+   * Optional, used instead of `encodeState` when given: the state stored as the row's text and
+   * parts (e.g. a long state that only grows, in chunks), so that a write rewrites the parts that
+   * changed and not the others. Gives the row's text and the parts from `from` on, which must
+   * include every part that differs from those of `previous` (the state as last stored; null: no
+   * row), `from` at most `previous`'s part count. `decodeState` gets the row's text and all parts.
+   */
+  encodeParts?(state: S, previous: S | null): { state: string; from: number; texts: string[] };
   /** recordedAt of an event, in ms (kept per checkpoint: views for an asOf at or after it need no replay). */
   recordedAtMs(event: StoredCaseEvent): number;
   /**
@@ -53,9 +61,16 @@ export function foldBatch<S, F>(
   maxRecordedAt: number,
 ): FoldedBatch<S, F> {
   const changed = new Map<string, S>();
+  // States as stored before the batch, for the projections that write only the parts that changed.
+  const before = p.encodeParts ? new Map<string, S | null>() : undefined;
   for (const e of events) {
     const key = p.keyOf(e);
-    changed.set(key, p.evolve(changed.get(key) ?? stateOf(key) ?? null, e));
+    let state = changed.get(key);
+    if (state === undefined) {
+      state = stateOf(key) ?? undefined;
+      before?.set(key, state ?? null);
+    }
+    changed.set(key, p.evolve(state ?? null, e));
     const rec = p.recordedAtMs(e);
     if (rec > maxRecordedAt) maxRecordedAt = rec;
   }
@@ -64,7 +79,12 @@ export function foldBatch<S, F>(
   for (const [key, state] of changed) {
     const facts = p.facts(state);
     const factsText = p.encodeFacts(facts);
-    rows.push({ key, state: p.encodeState(state), facts: factsText });
+    if (p.encodeParts) {
+      const { state: text, from, texts } = p.encodeParts(state, before!.get(key) ?? null);
+      rows.push({ key, state: text, facts: factsText, parts: { from, texts } });
+    } else {
+      rows.push({ key, state: p.encodeState(state), facts: factsText });
+    }
     published.push({ key, facts, factsText });
   }
   return { changed, maxRecordedAt, rows, published };

@@ -42,7 +42,7 @@ async function importLines(part: string[]): Promise<void> {
 
 async function snapshot(): Promise<{ rows: ReadModelRow[]; checkpoint: Checkpoint }> {
   const rows = new Map<string, ReadModelRow>();
-  await readModels.scanStates(caseDigestProjection.name, (page) => { for (const r of page) rows.set(r.key, { key: r.key, state: r.state, facts: '' }); });
+  await readModels.scanStates(caseDigestProjection.name, (page) => { for (const r of page) rows.set(r.key, { key: r.key, state: r.state, facts: '', parts: { from: 0, texts: r.parts } }); });
   await readModels.scanFacts(caseDigestProjection.name, (page) => { for (const r of page) rows.get(r.key)!.facts = r.facts; });
   return { rows: [...rows.values()], checkpoint: await readModels.checkpoint(caseDigestProjection.name) };
 }

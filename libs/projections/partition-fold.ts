@@ -3,7 +3,7 @@
 // rows of all partitions and the checkpoint in one transaction (projection-runner.ts).
 import type { EventStore } from '../event-store/port.js';
 import type { StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
-import type { ReadModelRow } from './read-model-store.js';
+import type { ReadModelRow, StoredState } from './read-model-store.js';
 import { foldBatch, keysToLoad, type CommittedRow, type KeyedProjection } from './keyed-projection.js';
 import { LruMap } from '../common/lru-map.js';
 
@@ -30,7 +30,7 @@ export interface Folder<F = unknown> {
 }
 
 /** Rows of these keys from the read model (absent: no row yet). */
-export type LoadStates = (keys: string[]) => Promise<Map<string, string>>;
+export type LoadStates = (keys: string[]) => Promise<Map<string, StoredState>>;
 
 /** The fold itself, for one partition: states cached between ranges, the uncommitted ones kept apart. */
 export class PartitionFold<S, F> {
@@ -56,8 +56,8 @@ export class PartitionFold<S, F> {
   }
 
   /** States loaded from the read model (committed: nothing pending holds these keys). */
-  seed(rows: Map<string, string>): void {
-    for (const [k, text] of rows) this.cache.set(k, this.projection.decodeState(text));
+  seed(rows: Map<string, StoredState>): void {
+    for (const [k, s] of rows) this.cache.set(k, this.projection.decodeState(s.state, s.parts));
   }
 
   fold(events: StoredCaseEvent[]): FoldResult<F> {

@@ -1,8 +1,11 @@
 import pg from 'pg';
 import { withoutJit } from '../common/postgres-pool.js';
-import { CheckpointConflictError, type Checkpoint, type ReadModelRow, type ReadModelStore } from './read-model-store.js';
+import { CheckpointConflictError, type Checkpoint, type ReadModelRow, type ReadModelStore, type StoredState } from './read-model-store.js';
 
 const PAGE = 5000;
+/** A row's state and its parts in index order (those below its count), as one text[]. */
+const STATE = `state, ARRAY(SELECT p.text FROM read_model_part p
+  WHERE p.projection = r.projection AND p.key = r.key AND p.idx < r.parts ORDER BY p.idx) AS parts`;
 const SCHEMA_LOCK = 7_341_001; // advisory lock key: creating the tables once when several processes start together
 
 /** Read models in the same PostgreSQL database (and schema) as the events. */
@@ -41,7 +44,13 @@ export class PostgresReadModelStore implements ReadModelStore {
         -- Rows (a digest and its facts, a few KB) stay in the table uncompressed rather than being
         -- compressed and moved to TOAST whenever they pass 2 KB: each rewrite costs less (issue 3).
         ALTER TABLE read_model_row ALTER COLUMN state SET STORAGE MAIN, ALTER COLUMN facts SET STORAGE MAIN,
-          SET (toast_tuple_target = 8160);`);
+          SET (toast_tuple_target = 8160);
+        -- A state's parts (KeyedProjection.encodeParts) and how many the row has (0 for rows from before).
+        ALTER TABLE read_model_row ADD COLUMN IF NOT EXISTS parts integer NOT NULL DEFAULT 0;
+        CREATE TABLE IF NOT EXISTS read_model_part (
+          projection text NOT NULL, key text COLLATE "C" NOT NULL, idx integer NOT NULL, text text NOT NULL,
+          PRIMARY KEY (projection, key, idx));
+        ALTER TABLE read_model_part ALTER COLUMN text SET STORAGE MAIN, SET (toast_tuple_target = 8160);`);
     });
     return this.ready;
   }
@@ -53,34 +62,34 @@ export class PostgresReadModelStore implements ReadModelStore {
     return row ? { position: Number(row.position), maxRecordedAt: Number(row.max_recorded_at) } : { position: 0, maxRecordedAt: 0 };
   }
 
-  async load(projection: string, keys: string[]): Promise<Map<string, string>> {
+  async load(projection: string, keys: string[]): Promise<Map<string, StoredState>> {
     await this.init();
-    const out = new Map<string, string>();
+    const out = new Map<string, StoredState>();
     if (!keys.length) return out;
-    const r = await this.pool.query('SELECT key, state FROM read_model_row WHERE projection = $1 AND key = ANY($2::text[])', [projection, keys]);
-    for (const row of r.rows as { key: string; state: string }[]) out.set(row.key, row.state);
+    const r = await this.pool.query(`SELECT key, ${STATE} FROM read_model_row r WHERE projection = $1 AND key = ANY($2::text[])`, [projection, keys]);
+    for (const row of r.rows as ({ key: string } & StoredState)[]) out.set(row.key, { state: row.state, parts: row.parts });
     return out;
   }
 
-  private async scan(projection: string, column: 'facts' | 'state', onPage: (rows: Record<string, string>[]) => void): Promise<void> {
+  private async scan<R extends { key: string }>(projection: string, columns: string, onPage: (rows: R[]) => void): Promise<void> {
     await this.init();
     for (let after = ''; ; ) {
       const r = await this.pool.query(
-        `SELECT key, ${column} FROM read_model_row WHERE projection = $1 AND key > $2 ORDER BY key LIMIT $3`,
+        `SELECT key, ${columns} FROM read_model_row r WHERE projection = $1 AND key > $2 ORDER BY key LIMIT $3`,
         [projection, after, PAGE],
       );
-      if (r.rows.length) onPage(r.rows);
+      if (r.rows.length) onPage(r.rows as R[]);
       if (r.rows.length < PAGE) return;
       after = (r.rows[r.rows.length - 1] as { key: string }).key;
     }
   }
 
   scanFacts(projection: string, onPage: (rows: { key: string; facts: string }[]) => void): Promise<void> {
-    return this.scan(projection, 'facts', onPage as (rows: Record<string, string>[]) => void);
+    return this.scan(projection, 'facts', onPage);
   }
 
-  scanStates(projection: string, onPage: (rows: { key: string; state: string }[]) => void): Promise<void> {
-    return this.scan(projection, 'state', onPage as (rows: Record<string, string>[]) => void);
+  scanStates(projection: string, onPage: (rows: ({ key: string } & StoredState)[]) => void): Promise<void> {
+    return this.scan(projection, STATE, onPage);
   }
 
   async commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void> {
@@ -96,11 +105,26 @@ export class PostgresReadModelStore implements ReadModelStore {
       if (current !== expectedFrom) throw new CheckpointConflictError(projection, expectedFrom, current);
       if (rows.length) {
         await c.query(
-          `INSERT INTO read_model_row (projection, key, state, facts)
-           SELECT $1, k, s, f FROM unnest($2::text[], $3::text[], $4::text[]) AS t(k, s, f)
-           ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state, facts = excluded.facts`,
-          [projection, rows.map((r) => r.key), rows.map((r) => r.state), rows.map((r) => r.facts)],
+          `INSERT INTO read_model_row (projection, key, state, facts, parts)
+           SELECT $1, k, s, f, n FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS t(k, s, f, n)
+           ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state, facts = excluded.facts, parts = excluded.parts`,
+          [projection, rows.map((r) => r.key), rows.map((r) => r.state), rows.map((r) => r.facts),
+            rows.map((r) => (r.parts ? r.parts.from + r.parts.texts.length : 0))],
         );
+        const keys: string[] = [], idx: number[] = [], texts: string[] = [];
+        for (const r of rows) {
+          if (!r.parts) continue;
+          const { from, texts: t } = r.parts;
+          for (let k = 0; k < t.length; k++) { keys.push(r.key); idx.push(from + k); texts.push(t[k]!); }
+        }
+        if (keys.length) {
+          await c.query(
+            `INSERT INTO read_model_part (projection, key, idx, text)
+             SELECT $1, k, i, t FROM unnest($2::text[], $3::int[], $4::text[]) AS u(k, i, t)
+             ON CONFLICT (projection, key, idx) DO UPDATE SET text = excluded.text`,
+            [projection, keys, idx, texts],
+          );
+        }
       }
       await c.query(
         `INSERT INTO read_model_checkpoint (projection, position, max_recorded_at) VALUES ($1, $2, $3)
@@ -115,6 +139,7 @@ export class PostgresReadModelStore implements ReadModelStore {
     await this.transaction(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${projection}`]);
       await c.query('DELETE FROM read_model_row WHERE projection = $1', [projection]);
+      await c.query('DELETE FROM read_model_part WHERE projection = $1', [projection]);
       await c.query('DELETE FROM read_model_checkpoint WHERE projection = $1', [projection]);
     });
   }

@@ -1,14 +1,28 @@
 // Durable read models: one row per key (a case), kept in the same database as the events, with the
-// projection's checkpoint written in the same transaction as the rows it covers.
+// projection's checkpoint written in the same transaction as the rows it covers. A row's state may
+// have parts besides (a long state in chunks, KeyedProjection.encodeParts): stored apart, by index,
+// so that a write rewrites only the parts that changed.
 
 export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');
 
 export interface ReadModelRow {
   key: string;
-  /** The projection's own state for this key (JSON text): what `evolve` folds. */
+  /** The projection's own state for this key (JSON text), with its parts: what `evolve` folds. */
   state: string;
   /** What queries read for "now" (JSON text), derived from `state` when it is written. */
   facts: string;
+  /**
+   * The state's parts from index `from` on (absent: the state has none). Parts before `from` are kept
+   * as stored; the state has `from + texts.length` parts from now on (any stored beyond are no
+   * longer read).
+   */
+  parts?: { from: number; texts: string[] };
+}
+
+/** A stored state as read back: the row's text and all its parts, in index order. */
+export interface StoredState {
+  state: string;
+  parts: string[];
 }
 
 export interface Checkpoint {
@@ -20,15 +34,15 @@ export interface Checkpoint {
 
 export interface ReadModelStore {
   checkpoint(projection: string): Promise<Checkpoint>;
-  /** Rows for these keys (absent keys have no row yet). */
-  load(projection: string, keys: string[]): Promise<Map<string, string>>;
+  /** States of these keys (absent keys have no row yet). */
+  load(projection: string, keys: string[]): Promise<Map<string, StoredState>>;
   /** Every row's facts, in key order, in pages (for queries and start-up). */
   scanFacts(projection: string, onPage: (rows: { key: string; facts: string }[]) => void): Promise<void>;
   /** Every row's state, in key order, in pages (for a read model derived from these rows, e.g. the dashboard's). */
-  scanStates(projection: string, onPage: (rows: { key: string; state: string }[]) => void): Promise<void>;
+  scanStates(projection: string, onPage: (rows: ({ key: string } & StoredState)[]) => void): Promise<void>;
   /** Writes rows and moves the checkpoint forward, in ONE transaction; refuses to move it backwards. */
   commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void>;
-  /** Drops every row and the checkpoint of a projection, in one transaction (the start of a rebuild). */
+  /** Drops every row (with its parts) and the checkpoint of a projection, in one transaction (the start of a rebuild). */
   reset(projection: string): Promise<void>;
   close(): Promise<void>;
 }

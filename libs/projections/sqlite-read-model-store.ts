@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointConflictError, type Checkpoint, type ReadModelRow, type ReadModelStore } from './read-model-store.js';
+import { CheckpointConflictError, type Checkpoint, type ReadModelRow, type ReadModelStore, type StoredState } from './read-model-store.js';
 
 const PAGE = 5000;
+
+interface StateRow { key: string; state: string; parts: number }
 
 /** Read models in the embedded store's own database file (ledger.sqlite), beside the events. */
 export class SqliteReadModelStore implements ReadModelStore {
@@ -24,22 +26,35 @@ export class SqliteReadModelStore implements ReadModelStore {
         projection TEXT PRIMARY KEY, position INTEGER NOT NULL, max_recorded_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS read_model_row (
         projection TEXT NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL, facts TEXT NOT NULL,
+        parts INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (projection, key)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS read_model_part (
+        projection TEXT NOT NULL, key TEXT NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL,
+        PRIMARY KEY (projection, key, idx)) WITHOUT ROWID;
     `);
+    // A file from before parts: the row's part count (0 for its rows).
+    const columns = this.db.prepare("SELECT name FROM pragma_table_info('read_model_row')").all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'parts')) this.db.exec('ALTER TABLE read_model_row ADD COLUMN parts INTEGER NOT NULL DEFAULT 0');
     this.stmts = {
       checkpoint: this.db.prepare('SELECT position, max_recorded_at AS maxRecordedAt FROM read_model_checkpoint WHERE projection = ?'),
-      load: this.db.prepare('SELECT key, state FROM read_model_row WHERE projection = ? AND key = ?'),
+      load: this.db.prepare('SELECT key, state, parts FROM read_model_row WHERE projection = ? AND key = ?'),
+      loadParts: this.db.prepare('SELECT text FROM read_model_part WHERE projection = ? AND key = ? AND idx < ? ORDER BY idx').pluck(),
       upsert: this.db.prepare(
-        'INSERT INTO read_model_row (projection, key, state, facts) VALUES (?, ?, ?, ?) ' +
-          'ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state, facts = excluded.facts',
+        'INSERT INTO read_model_row (projection, key, state, facts, parts) VALUES (?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state, facts = excluded.facts, parts = excluded.parts',
+      ),
+      upsertPart: this.db.prepare(
+        'INSERT INTO read_model_part (projection, key, idx, text) VALUES (?, ?, ?, ?) ' +
+          'ON CONFLICT (projection, key, idx) DO UPDATE SET text = excluded.text',
       ),
       setCheckpoint: this.db.prepare(
         'INSERT INTO read_model_checkpoint (projection, position, max_recorded_at) VALUES (?, ?, ?) ' +
           'ON CONFLICT (projection) DO UPDATE SET position = excluded.position, max_recorded_at = excluded.max_recorded_at',
       ),
       scanFacts: this.db.prepare('SELECT key, facts FROM read_model_row WHERE projection = ? AND key > ? ORDER BY key LIMIT ?'),
-      scanStates: this.db.prepare('SELECT key, state FROM read_model_row WHERE projection = ? AND key > ? ORDER BY key LIMIT ?'),
+      scanStates: this.db.prepare('SELECT key, state, parts FROM read_model_row WHERE projection = ? AND key > ? ORDER BY key LIMIT ?'),
       deleteRows: this.db.prepare('DELETE FROM read_model_row WHERE projection = ?'),
+      deleteParts: this.db.prepare('DELETE FROM read_model_part WHERE projection = ?'),
       deleteCheckpoint: this.db.prepare('DELETE FROM read_model_checkpoint WHERE projection = ?'),
     };
   }
@@ -48,13 +63,18 @@ export class SqliteReadModelStore implements ReadModelStore {
     return (this.stmts.checkpoint.get(projection) as Checkpoint | undefined) ?? { position: 0, maxRecordedAt: 0 };
   }
 
-  async load(projection: string, keys: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  async load(projection: string, keys: string[]): Promise<Map<string, StoredState>> {
+    const out = new Map<string, StoredState>();
     for (const key of keys) {
-      const row = this.stmts.load.get(projection, key) as { key: string; state: string } | undefined;
-      if (row) out.set(row.key, row.state);
+      const row = this.stmts.load.get(projection, key) as StateRow | undefined;
+      if (row) out.set(row.key, this.stored(projection, row));
     }
     return out;
+  }
+
+  /** A row's state with its parts. */
+  private stored(projection: string, row: StateRow): StoredState {
+    return { state: row.state, parts: row.parts > 0 ? (this.stmts.loadParts.all(projection, row.key, row.parts) as string[]) : [] };
   }
 
   /** Pages of rows in key order (keyset pagination: no OFFSET). */
@@ -71,15 +91,20 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.scan(this.stmts.scanFacts, projection, onPage);
   }
 
-  async scanStates(projection: string, onPage: (rows: { key: string; state: string }[]) => void): Promise<void> {
-    this.scan(this.stmts.scanStates, projection, onPage);
+  async scanStates(projection: string, onPage: (rows: ({ key: string } & StoredState)[]) => void): Promise<void> {
+    this.scan<StateRow>(this.stmts.scanStates, projection, (rows) =>
+      onPage(rows.map((r) => ({ key: r.key, ...this.stored(projection, r) }))));
   }
 
   async commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void> {
     this.db.transaction(() => {
       const current = (this.stmts.checkpoint.get(projection) as Checkpoint | undefined)?.position ?? 0;
       if (current !== expectedFrom) throw new CheckpointConflictError(projection, expectedFrom, current);
-      for (const r of rows) this.stmts.upsert.run(projection, r.key, r.state, r.facts);
+      for (const r of rows) {
+        const parts = r.parts;
+        this.stmts.upsert.run(projection, r.key, r.state, r.facts, parts ? parts.from + parts.texts.length : 0);
+        if (parts) for (let k = 0; k < parts.texts.length; k++) this.stmts.upsertPart.run(projection, r.key, parts.from + k, parts.texts[k]);
+      }
       this.stmts.setCheckpoint.run(projection, checkpoint.position, checkpoint.maxRecordedAt);
     }).immediate();
   }
@@ -87,6 +112,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   async reset(projection: string): Promise<void> {
     this.db.transaction(() => {
       this.stmts.deleteRows.run(projection);
+      this.stmts.deleteParts.run(projection);
       this.stmts.deleteCheckpoint.run(projection);
     }).immediate();
   }

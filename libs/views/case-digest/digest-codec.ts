@@ -1,39 +1,45 @@
-// How a case digest and its facts are stored as text in the read model (case-digest-v2). The
-// in-memory shapes (`CaseDigest`, `CaseFacts`) are unchanged; only the stored text is compact:
+// How a case digest and its facts are stored as text in the read model. The in-memory shapes
+// (`CaseDigest`, `CaseFacts`) are unchanged; only the stored text is compact:
 //
 // - A digest is `{"c": caseId, "q": requestIds, "e": entries}` with each entry an array
 //   `[p − previous p, t, o − previous o, r − o, i]`, plus `d` as a sixth element when the entry has
-//   one. Differences of integers are exact, so decoding gives back the same numbers; positions and
-//   instants of one case are close together, so the differences are short. Field names are gone.
-//   About two thirds of the JSON text of case-digest-v1 for the generated cohort; the event ids (kept
-//   whole: a void names its target by id) are now more than half of what remains.
+//   one (the first entry's "previous" is 0). Differences of integers are exact, so decoding gives
+//   back the same numbers; positions and instants of one case are close together, so the
+//   differences are short. Field names are gone. About two thirds of the JSON text of
+//   case-digest-v1 for the generated cohort; the event ids (kept whole: a void names its target by
+//   id) are now more than half of what remains. `encodeDigest` gives it whole (case-digest-v2).
+// - case-digest-v3 stores it in chunks (`encodeDigestParts`): entries k·CHUNK … (k+1)·CHUNK − 1, for
+//   every k whose chunk is full, are part k, an array of entries as above (the differences start
+//   again at each part); the row's text is the same object as above holding only the last entries,
+//   those of the chunk not yet full. The layout depends on the entries alone, not on how they came.
 // - Facts are the values of `CaseFacts` as an array, in the order of FACT_KEYS (`null` for a case
 //   not in view). About a third of the JSON object's text.
 //
-// Decoding trusts the text: it was written by `encodeDigest`/`encodeFacts` for this projection
-// version (a change of format is a new projection name, so old rows are rebuilt, never decoded).
+// Decoding trusts the text: it was written by the encoders here for this projection version (a
+// change of format is a new projection name, so old rows are rebuilt, never decoded).
 import { DIGEST_VERSION, type CaseDigest, type DigestEntry, type TypeCode } from './case-digest.js';
 import type { CaseFacts } from './case-facts.js';
 
 type StoredEntry = [dp: number, t: TypeCode, dO: number, dR: number, i: string, d?: unknown];
 
-export function encodeDigest(digest: CaseDigest): string {
-  const ev = digest.ev;
-  const out: StoredEntry[] = new Array(ev.length);
+/** Entries per stored part of a digest (case-digest-v3). Changing it changes the stored layout: a new projection name. */
+export const DIGEST_CHUNK = 64;
+
+/** Entries ev[from, to) as stored entries, differences starting from 0. */
+function encodeEntries(ev: readonly DigestEntry[], from: number, to: number): StoredEntry[] {
+  const out: StoredEntry[] = new Array(to - from);
   let p = 0, o = 0;
-  for (let k = 0; k < ev.length; k++) {
+  for (let k = from; k < to; k++) {
     const e = ev[k]!;
-    out[k] = e.d === undefined ? [e.p - p, e.t, e.o - o, e.r - e.o, e.i] : [e.p - p, e.t, e.o - o, e.r - e.o, e.i, e.d];
+    out[k - from] = e.d === undefined ? [e.p - p, e.t, e.o - o, e.r - e.o, e.i] : [e.p - p, e.t, e.o - o, e.r - e.o, e.i, e.d];
     p = e.p;
     o = e.o;
   }
-  return JSON.stringify({ c: digest.caseId, q: digest.q, e: out });
+  return out;
 }
 
-export function decodeDigest(text: string): CaseDigest {
-  const stored = JSON.parse(text) as { c: string; q: string[]; e: StoredEntry[] };
-  const se = stored.e;
-  const ev: DigestEntry[] = new Array(se.length);
+/** Appends the entries of `se` (differences starting from 0) to `ev`. */
+function decodeEntries(se: readonly StoredEntry[], ev: DigestEntry[]): void {
   let p = 0, o = 0;
   for (let k = 0; k < se.length; k++) {
     const s = se[k]!;
@@ -41,9 +47,64 @@ export function decodeDigest(text: string): CaseDigest {
     o += s[2];
     const entry: DigestEntry = { p, t: s[1], o, r: o + s[3], i: s[4] };
     if (s.length > 5) entry.d = s[5];
-    ev[k] = entry;
+    ev.push(entry);
   }
+}
+
+export function encodeDigest(digest: CaseDigest): string {
+  return JSON.stringify({ c: digest.caseId, q: digest.q, e: encodeEntries(digest.ev, 0, digest.ev.length) });
+}
+
+export function decodeDigest(text: string): CaseDigest {
+  return decodeDigestParts(text, []);
+}
+
+/** A digest stored in parts: the row's text, the parts from `from` on, and how many there are. */
+export interface DigestParts {
+  state: string;
+  /** Index of the first part in `texts`: parts before it are unchanged since `previous`. */
+  from: number;
+  texts: string[];
+}
+
+/**
+ * The digest in parts of DIGEST_CHUNK entries (`chunk` in tests). Only the parts that can differ
+ * from those of `previous` (the digest as last stored; null: nothing stored) are encoded: from the
+ * one holding the first entry that is not in `previous` in the same place. Appending to a digest
+ * therefore encodes the row's text alone, except when it fills a chunk (then that part too).
+ */
+export function encodeDigestParts(digest: CaseDigest, previous: CaseDigest | null, chunk = DIGEST_CHUNK): DigestParts {
+  const ev = digest.ev;
+  const full = Math.floor(ev.length / chunk);
+  const from = Math.min(full, Math.floor(firstChangedEntry(previous, digest) / chunk));
+  const texts: string[] = new Array(full - from);
+  for (let k = from; k < full; k++) texts[k - from] = JSON.stringify(encodeEntries(ev, k * chunk, (k + 1) * chunk));
+  const state = JSON.stringify({ c: digest.caseId, q: digest.q, e: encodeEntries(ev, full * chunk, ev.length) });
+  return { state, from, texts };
+}
+
+/** The digest back from the row's text and all its parts, in order. */
+export function decodeDigestParts(state: string, parts: readonly string[]): CaseDigest {
+  const stored = JSON.parse(state) as { c: string; q: string[]; e: StoredEntry[] };
+  const ev: DigestEntry[] = [];
+  for (const part of parts) decodeEntries(JSON.parse(part) as StoredEntry[], ev);
+  decodeEntries(stored.e, ev);
   return { v: DIGEST_VERSION, caseId: stored.c, q: stored.q, ev };
+}
+
+/**
+ * Index of the first entry of `next` that `previous` does not hold at the same index (`next` is
+ * `previous` evolved: entries are only ever added, in ascending position). Appends are found in
+ * constant time: `previous`'s last entry still at its index means nothing was inserted before it.
+ */
+export function firstChangedEntry(previous: CaseDigest | null, next: CaseDigest): number {
+  if (previous === null) return 0;
+  const a = previous.ev, b = next.ev;
+  const n = Math.min(a.length, b.length);
+  if (n === 0 || a[n - 1]!.p === b[n - 1]!.p) return n;
+  let k = 0;
+  while (k < n && a[k]!.p === b[k]!.p) k++;
+  return k;
 }
 
 /** Every key of CaseFacts, in the order `caseFacts` builds them (the stored array's order). */

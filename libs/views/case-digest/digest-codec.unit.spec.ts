@@ -3,7 +3,9 @@ import { generateNdjson } from '../../generator/index.js';
 import { LedgerBuilder } from '../testing/case-history.js';
 import { digestsOf, evolveDigest, type CaseDigest } from './case-digest.js';
 import { caseFacts } from './case-facts.js';
-import { decodeDigest, decodeFacts, encodeDigest, encodeFacts, FACT_KEYS } from './digest-codec.js';
+import {
+  decodeDigest, decodeDigestParts, decodeFacts, DIGEST_CHUNK, encodeDigest, encodeDigestParts, encodeFacts, FACT_KEYS,
+} from './digest-codec.js';
 
 /** Generated histories as stored events (positions in line order, versions per case). */
 function generated(cases: number, seed: string): StoredCaseEvent[] {
@@ -16,7 +18,7 @@ function generated(cases: number, seed: string): StoredCaseEvent[] {
   });
 }
 
-describe('digest codec (the stored text of case-digest-v2)', () => {
+describe('digest codec (the stored text of a whole digest, case-digest-v2)', () => {
   it('given generated cases, when each digest is encoded and decoded, then it is the same digest, and its text is under 70% of the plain JSON of v1', () => {
     const digests = [...digestsOf(generated(60, 'codec')).values()];
     let compact = 0, plain = 0;
@@ -58,5 +60,76 @@ describe('digest codec (the stored text of case-digest-v2)', () => {
 
   it('lists every fact once', () => {
     expect(new Set(FACT_KEYS).size).toBe(FACT_KEYS.length);
+  });
+});
+
+/** One case of `n` events (a report, then contacts a minute apart, a device request among them), as the digest after each. */
+function growing(n: number): { events: StoredCaseEvent[]; after: CaseDigest[] } {
+  const ledger = new LedgerBuilder();
+  const h = ledger.case('C-1', '2021-03-04T10:15:00Z');
+  for (let k = 1; k < n; k++) {
+    const at = new Date(Date.parse('2021-03-04T10:15:00Z') + k * 60_000).toISOString();
+    if (k === 3) h.requestDevice(at, 'dev-1'); else h.contact(at);
+  }
+  const after: CaseDigest[] = [];
+  ledger.events.reduce<CaseDigest | null>((d, e) => { const next = evolveDigest(d, e); after.push(next); return next; }, null);
+  return { events: ledger.events, after };
+}
+
+/** Stored parts as a store keeps them: the parts from `from` replace those from there on. */
+function store(parts: string[], written: { from: number; texts: string[] }): string[] {
+  return [...parts.slice(0, written.from), ...written.texts];
+}
+
+describe('digest codec in parts (case-digest-v3)', () => {
+  const K = DIGEST_CHUNK;
+
+  it.each([1, K - 1, K, K + 1, 2 * K + 1])('given a digest of %i entries, when encoded in parts and decoded, then it is the same digest, with one part per full chunk', (n) => {
+    const d = growing(n).after[n - 1]!;
+    const { state, from, texts } = encodeDigestParts(d, null);
+    expect(from).toBe(0);
+    expect(texts).toHaveLength(Math.floor(n / K));
+    expect(decodeDigestParts(state, texts)).toEqual(d);
+  });
+
+  it('given a digest grown one event at a time past two chunks, when each is encoded against the one before, then only the part a chunk fills is written, and the stored parts are those of encoding it at once', () => {
+    const { after } = growing(2 * K + 1);
+    let parts: string[] = [];
+    let previous: CaseDigest | null = null;
+    for (const d of after) {
+      const written = encodeDigestParts(d, previous);
+      const n = d.ev.length;
+      expect(written.texts).toHaveLength(n % K === 0 ? 1 : 0);
+      expect(written.from + written.texts.length).toBe(Math.floor(n / K));
+      parts = store(parts, written);
+      expect(parts).toEqual(encodeDigestParts(d, null).texts);
+      expect(decodeDigestParts(written.state, parts)).toEqual(d);
+      previous = d;
+    }
+  });
+
+  it('given an event delivered late whose position falls in the first chunk, when encoded against the digest before it, then every part from the first is written again, and the stored digest is the new one', () => {
+    const { events } = growing(2 * K + 2);
+    const late = events[5]!;
+    const before = events.filter((e) => e !== late).reduce<CaseDigest | null>(evolveDigest, null)!;
+    const after = evolveDigest(before, late);
+    const parts = encodeDigestParts(before, null).texts;
+    const written = encodeDigestParts(after, before);
+    expect(written.from).toBe(0);
+    expect(written.texts).toHaveLength(2);
+    expect(decodeDigestParts(written.state, store(parts, written))).toEqual(after);
+  });
+
+  it('given an event already folded (the same digest back), when encoded against it, then no part is written', () => {
+    const { events, after } = growing(K + 3);
+    const d = after[after.length - 1]!;
+    expect(evolveDigest(d, events[1]!)).toBe(d);
+    const written = encodeDigestParts(d, d);
+    expect(written).toMatchObject({ from: 1, texts: [] });
+  });
+
+  it('given a whole digest text (no parts), when decoded as parts, then it is the digest', () => {
+    const d = growing(K + 3).after[K + 2]!;
+    expect(decodeDigestParts(encodeDigest(d), [])).toEqual(d);
   });
 });
