@@ -7,10 +7,10 @@ import type { KeyedProjection } from './projection-runner.js';
 
 /**
  * The inspectors' read model: one digest per case; its facts "as of the end of time" for queries about now.
- * v3: each digest stored in parts of DIGEST_CHUNK entries (digest-codec.ts), so that an append rewrites the
- * row (request ids, the last entries, the facts) and, once per chunk, the part it fills, whatever the case's
- * length. v2 stored the whole digest in its row, v1 as plain JSON: their rows are dropped and the read model
- * rebuilt from the log when v3 starts from scratch.
+ * v3: each digest stored in parts (blocks of 64 entries, then chunks of 8: digest-codec.ts), so that an
+ * append rewrites the case's row (request ids, the last few entries, the facts) and, once per chunk or
+ * block it fills, that part, whatever the case's length. v2 stored the whole digest in its row, v1 as plain
+ * JSON: their rows are dropped and the read model rebuilt from the log when v3 starts from scratch.
  */
 export const caseDigestProjection: KeyedProjection<CaseDigest, CaseFacts | null> = {
   name: 'case-digest-v3',

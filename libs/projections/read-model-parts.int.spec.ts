@@ -1,5 +1,5 @@
-// A state stored in parts (case-digest-v3: a digest in chunks of DIGEST_CHUNK entries) on both read
-// model stores: an append writes the row and at most the part it fills; the stored state, read back
+// A state stored in parts (case-digest-v3: a digest in blocks and chunks of entries) on both read
+// model stores: an append writes the row and at most the part it fills, and drops the parts it replaces; the stored state, read back
 // by load and scanStates, is the digest; a live follow (one event per commit) and a rebuild store
 // the same rows and parts; a reset drops the parts; a store from before parts gains them.
 import Database from 'better-sqlite3';
@@ -11,7 +11,7 @@ import type { StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
 import type { EventStore } from '../event-store/port.js';
 import { freshSchema } from '../../test/support/postgres.js';
 import { digestsOf } from '../views/case-digest/case-digest.js';
-import { DIGEST_CHUNK } from '../views/case-digest/digest-codec.js';
+import { DIGEST_BLOCK, DIGEST_CHUNK } from '../views/case-digest/digest-codec.js';
 import { LedgerBuilder } from '../views/testing/case-history.js';
 import { caseDigestProjection as p } from './case-digest-projection.js';
 import { PostgresReadModelStore } from './postgres-read-model-store.js';
@@ -19,7 +19,9 @@ import { ProjectionRunner } from './projection-runner.js';
 import type { Checkpoint, ReadModelRow, ReadModelStore, StoredState } from './read-model-store.js';
 import { SqliteReadModelStore } from './sqlite-read-model-store.js';
 
-const K = DIGEST_CHUNK;
+const B = DIGEST_BLOCK, C = DIGEST_CHUNK;
+/** Parts of a digest of n entries: its full blocks, then the full chunks after them. */
+const partsOf = (n: number) => Math.floor(n / B) + Math.floor((n % B) / C);
 
 /** The log as an event store the runner reads (in this thread, no partitions); `upTo` limits what it holds. */
 function logOf(events: StoredCaseEvent[]): EventStore & { upTo: number } {
@@ -33,12 +35,12 @@ function logOf(events: StoredCaseEvent[]): EventStore & { upTo: number } {
   return log as unknown as EventStore & { upTo: number };
 }
 
-/** Two cases: C-1 runs past two chunks (2K + 3 events), C-2 (a few events) interleaved with it. */
+/** Two cases: C-1 runs past two blocks and a chunk (2B + C + 3 events), C-2 (a few events) interleaved with it. */
 function ledger(): StoredCaseEvent[] {
   const l = new LedgerBuilder();
   const long = l.case('C-1', '2021-03-04T10:15:00Z');
   const short = l.case('C-2', '2021-03-04T10:16:00Z');
-  for (let k = 1; k < 2 * K + 3; k++) {
+  for (let k = 1; k < 2 * B + C + 3; k++) {
     const at = new Date(Date.parse('2021-03-04T10:15:00Z') + k * 60_000).toISOString();
     if (k === 2) long.requestDevice(at, 'dev-1'); else long.contact(at);
     if (k % 40 === 0) short.contact(at);
@@ -130,7 +132,7 @@ describe.each([
     await backend.close();
   });
 
-  test('given a live follow (one event per commit), then each commit writes the changed row and at most the one part the event fills, and the stored states are the digests', async () => {
+  test('given a live follow (one event per commit), then each commit writes the changed row and at most the one part the event fills, parts replaced by a block are dropped, and the stored states are the digests', async () => {
     const log = logOf(events);
     const spy = spied(store);
     const runner = new ProjectionRunner(log, spy.store, p, { batchSize: 1, parallel: false });
@@ -144,15 +146,16 @@ describe.each([
       const n = (entries.get(key) ?? 0) + 1;
       entries.set(key, n);
       expect(rows.map((r) => r.key)).toEqual([key]);
-      expect(rows[0]!.parts!.texts).toHaveLength(n % K === 0 ? 1 : 0);
-      expect(rows[0]!.parts!.from + rows[0]!.parts!.texts.length).toBe(Math.floor(n / K));
+      expect(rows[0]!.parts!.texts).toHaveLength(n % C === 0 ? 1 : 0);
+      expect(rows[0]!.parts!.from + rows[0]!.parts!.texts.length).toBe(partsOf(n));
     });
-    expect(entries.get('C-1')).toBe(2 * K + 3);
-    expect(await backend.partRows(p.name)).toBe(2);
+    expect(entries.get('C-1')).toBe(2 * B + C + 3);
+    // C-1's two blocks and one chunk; the chunks of the blocks gone.
+    expect(await backend.partRows(p.name)).toBe(3);
 
     const loaded = await store.load(p.name, ['C-1', 'C-2', 'C-3']);
     expect([...loaded.keys()].sort()).toEqual(['C-1', 'C-2']);
-    expect(loaded.get('C-1')!.parts).toHaveLength(2);
+    expect(loaded.get('C-1')!.parts).toHaveLength(3);
     for (const [key, s] of loaded) expect(p.decodeState(s.state, s.parts)).toEqual(expected.get(key));
   });
 
@@ -162,7 +165,7 @@ describe.each([
     for (const [key, s] of live) expect(p.decodeState(s.state, s.parts)).toEqual(expected.get(key));
     await new ProjectionRunner(logOf(events), store, p, { batchSize: 10_000, parallel: false }).rebuild();
     expect(await scanned(store)).toEqual(live);
-    expect(await backend.partRows(p.name)).toBe(2);
+    expect(await backend.partRows(p.name)).toBe(3);
   });
 
   test('given stored parts, when the projection is reset, then its parts are dropped with its rows', async () => {

@@ -13,10 +13,10 @@ export interface ReadModelRow {
   facts: string;
   /**
    * The state's parts from index `from` on (absent: the state has none). Parts before `from` are kept
-   * as stored; the state has `from + texts.length` parts from now on (any stored beyond are no
-   * longer read).
+   * as stored; the state has `from + texts.length` parts from now on. Parts stored beyond those are
+   * never read again; `truncate` (the state has fewer parts than before) deletes them.
    */
-  parts?: { from: number; texts: string[] };
+  parts?: { from: number; texts: string[]; truncate?: boolean };
 }
 
 /** A stored state as read back: the row's text and all its parts, in index order. */

@@ -8,10 +8,12 @@
 //   differences are short. Field names are gone. About two thirds of the JSON text of
 //   case-digest-v1 for the generated cohort; the event ids (kept whole: a void names its target by
 //   id) are now more than half of what remains. `encodeDigest` gives it whole (case-digest-v2).
-// - case-digest-v3 stores it in chunks (`encodeDigestParts`): entries k·CHUNK … (k+1)·CHUNK − 1, for
-//   every k whose chunk is full, are part k, an array of entries as above (the differences start
-//   again at each part); the row's text is the same object as above holding only the last entries,
-//   those of the chunk not yet full. The layout depends on the entries alone, not on how they came.
+// - case-digest-v3 stores it in parts (`encodeDigestParts`): each full block of DIGEST_BLOCK entries
+//   is a part; the entries after the last full block are cut into chunks of DIGEST_CHUNK entries,
+//   each full chunk a part; the entries after those stay in the row's text, the object above with
+//   only these entries in `e`. A part is an array of entries as above (the differences start again
+//   at each part). When a block fills, its chunks' parts are replaced by the block's one part. The
+//   layout depends on the entries alone, not on how they came.
 // - Facts are the values of `CaseFacts` as an array, in the order of FACT_KEYS (`null` for a case
 //   not in view). About a third of the JSON object's text.
 //
@@ -22,8 +24,12 @@ import type { CaseFacts } from './case-facts.js';
 
 type StoredEntry = [dp: number, t: TypeCode, dO: number, dR: number, i: string, d?: unknown];
 
-/** Entries per stored part of a digest (case-digest-v3). Changing it changes the stored layout: a new projection name. */
-export const DIGEST_CHUNK = 64;
+/**
+ * Entries per part of a digest (case-digest-v3): the full blocks, and within the last block the
+ * full chunks. Changing them changes the stored layout: a new projection name.
+ */
+export const DIGEST_BLOCK = 64;
+export const DIGEST_CHUNK = 8;
 
 /** Entries ev[from, to) as stored entries, differences starting from 0. */
 function encodeEntries(ev: readonly DigestEntry[], from: number, to: number): StoredEntry[] {
@@ -59,28 +65,41 @@ export function decodeDigest(text: string): CaseDigest {
   return decodeDigestParts(text, []);
 }
 
-/** A digest stored in parts: the row's text, the parts from `from` on, and how many there are. */
+/** A digest stored in parts: the row's text, and the parts from `from` on (the digest has `from + texts.length`). */
 export interface DigestParts {
   state: string;
   /** Index of the first part in `texts`: parts before it are unchanged since `previous`. */
   from: number;
   texts: string[];
+  /** The digest has fewer parts than `previous` (a block filled and replaced its chunks). */
+  truncate: boolean;
 }
 
 /**
- * The digest in parts of DIGEST_CHUNK entries (`chunk` in tests). Only the parts that can differ
- * from those of `previous` (the digest as last stored; null: nothing stored) are encoded: from the
- * one holding the first entry that is not in `previous` in the same place. Appending to a digest
- * therefore encodes the row's text alone, except when it fills a chunk (then that part too).
+ * The digest in parts (`block` and `chunk` other than the stored layout's only in tests). Only the
+ * parts that can differ from those of `previous` (the digest as last stored; null: nothing stored)
+ * are encoded: from the one holding the first entry `previous` does not hold at the same index,
+ * or from the block that has filled since. An append therefore encodes the row's text (at most
+ * `chunk` − 1 entries, the facts aside), plus once per `chunk` appends the chunk it fills, plus
+ * once per `block` appends the block.
  */
-export function encodeDigestParts(digest: CaseDigest, previous: CaseDigest | null, chunk = DIGEST_CHUNK): DigestParts {
+export function encodeDigestParts(
+  digest: CaseDigest, previous: CaseDigest | null, block = DIGEST_BLOCK, chunk = DIGEST_CHUNK,
+): DigestParts {
   const ev = digest.ev;
-  const full = Math.floor(ev.length / chunk);
-  const from = Math.min(full, Math.floor(firstChangedEntry(previous, digest) / chunk));
-  const texts: string[] = new Array(full - from);
-  for (let k = from; k < full; k++) texts[k - from] = JSON.stringify(encodeEntries(ev, k * chunk, (k + 1) * chunk));
-  const state = JSON.stringify({ c: digest.caseId, q: digest.q, e: encodeEntries(ev, full * chunk, ev.length) });
-  return { state, from, texts };
+  const partsOf = (n: number) => Math.floor(n / block) + Math.floor((n % block) / chunk);
+  const blocks = Math.floor(ev.length / block);
+  const blocked = blocks * block;
+  const parts = partsOf(ev.length);
+  const start = (k: number) => (k < blocks ? k * block : blocked + (k - blocks) * chunk);
+  const changed = firstChangedEntry(previous, digest);
+  let from = Math.min(parts, changed < blocked ? Math.floor(changed / block) : blocks + Math.floor((changed - blocked) / chunk));
+  const previousBlocks = previous === null ? 0 : Math.floor(previous.ev.length / block);
+  if (previousBlocks < blocks) from = Math.min(from, previousBlocks);
+  const texts: string[] = new Array(parts - from);
+  for (let k = from; k < parts; k++) texts[k - from] = JSON.stringify(encodeEntries(ev, start(k), start(k + 1)));
+  const state = JSON.stringify({ c: digest.caseId, q: digest.q, e: encodeEntries(ev, start(parts), ev.length) });
+  return { state, from, texts, truncate: previous !== null && partsOf(previous.ev.length) > parts };
 }
 
 /** The digest back from the row's text and all its parts, in order. */

@@ -4,7 +4,7 @@ import { LedgerBuilder } from '../testing/case-history.js';
 import { digestsOf, evolveDigest, type CaseDigest } from './case-digest.js';
 import { caseFacts } from './case-facts.js';
 import {
-  decodeDigest, decodeDigestParts, decodeFacts, DIGEST_CHUNK, encodeDigest, encodeDigestParts, encodeFacts, FACT_KEYS,
+  decodeDigest, decodeDigestParts, decodeFacts, DIGEST_BLOCK, DIGEST_CHUNK, encodeDigest, encodeDigestParts, encodeFacts, FACT_KEYS,
 } from './digest-codec.js';
 
 /** Generated histories as stored events (positions in line order, versions per case). */
@@ -82,25 +82,27 @@ function store(parts: string[], written: { from: number; texts: string[] }): str
 }
 
 describe('digest codec in parts (case-digest-v3)', () => {
-  const K = DIGEST_CHUNK;
+  const B = DIGEST_BLOCK, C = DIGEST_CHUNK;
+  /** Parts of a digest of n entries: its full blocks, then the full chunks after them. */
+  const partsOf = (n: number) => Math.floor(n / B) + Math.floor((n % B) / C);
 
-  it.each([1, K - 1, K, K + 1, 2 * K + 1])('given a digest of %i entries, when encoded in parts and decoded, then it is the same digest, with one part per full chunk', (n) => {
+  it.each([1, C - 1, C, C + 1, B - 1, B, B + 1, 2 * B + 1, 2 * B + C + 1])('given a digest of %i entries, when encoded in parts and decoded, then it is the same digest, with one part per full block and per full chunk after them', (n) => {
     const d = growing(n).after[n - 1]!;
     const { state, from, texts } = encodeDigestParts(d, null);
     expect(from).toBe(0);
-    expect(texts).toHaveLength(Math.floor(n / K));
+    expect(texts).toHaveLength(partsOf(n));
     expect(decodeDigestParts(state, texts)).toEqual(d);
   });
 
-  it('given a digest grown one event at a time past two chunks, when each is encoded against the one before, then only the part a chunk fills is written, and the stored parts are those of encoding it at once', () => {
-    const { after } = growing(2 * K + 1);
+  it('given a digest grown one event at a time past two blocks, when each is encoded against the one before, then only the part a chunk or block fills is written, and the stored parts are those of encoding it at once', () => {
+    const { after } = growing(2 * B + C + 1);
     let parts: string[] = [];
     let previous: CaseDigest | null = null;
     for (const d of after) {
       const written = encodeDigestParts(d, previous);
       const n = d.ev.length;
-      expect(written.texts).toHaveLength(n % K === 0 ? 1 : 0);
-      expect(written.from + written.texts.length).toBe(Math.floor(n / K));
+      expect(written.texts).toHaveLength(n % C === 0 ? 1 : 0);
+      expect(written.from + written.texts.length).toBe(partsOf(n));
       parts = store(parts, written);
       expect(parts).toEqual(encodeDigestParts(d, null).texts);
       expect(decodeDigestParts(written.state, parts)).toEqual(d);
@@ -108,28 +110,30 @@ describe('digest codec in parts (case-digest-v3)', () => {
     }
   });
 
-  it('given an event delivered late whose position falls in the first chunk, when encoded against the digest before it, then every part from the first is written again, and the stored digest is the new one', () => {
-    const { events } = growing(2 * K + 2);
-    const late = events[5]!;
+  it.each([
+    ['the first block', 5, 0],
+    ['the chunks after the last block', B + C + 2, 2],
+  ])('given an event delivered late whose position falls in %s, when encoded against the digest before it, then every part from the one it lands in is written again, and the stored digest is the new one', (_where, index, from) => {
+    const { events } = growing(B + 3 * C + 2);
+    const late = events[index]!;
     const before = events.filter((e) => e !== late).reduce<CaseDigest | null>(evolveDigest, null)!;
     const after = evolveDigest(before, late);
     const parts = encodeDigestParts(before, null).texts;
     const written = encodeDigestParts(after, before);
-    expect(written.from).toBe(0);
-    expect(written.texts).toHaveLength(2);
+    expect(written.from).toBe(from);
+    expect(written.from + written.texts.length).toBe(partsOf(after.ev.length));
     expect(decodeDigestParts(written.state, store(parts, written))).toEqual(after);
   });
 
   it('given an event already folded (the same digest back), when encoded against it, then no part is written', () => {
-    const { events, after } = growing(K + 3);
+    const { events, after } = growing(B + C + 3);
     const d = after[after.length - 1]!;
     expect(evolveDigest(d, events[1]!)).toBe(d);
-    const written = encodeDigestParts(d, d);
-    expect(written).toMatchObject({ from: 1, texts: [] });
+    expect(encodeDigestParts(d, d)).toMatchObject({ from: partsOf(B + C + 3), texts: [] });
   });
 
   it('given a whole digest text (no parts), when decoded as parts, then it is the digest', () => {
-    const d = growing(K + 3).after[K + 2]!;
+    const d = growing(B + 3).after[B + 2]!;
     expect(decodeDigestParts(encodeDigest(d), [])).toEqual(d);
   });
 });
