@@ -28,10 +28,9 @@ export interface KeyedProjection<S, F = unknown> {
    * parts (e.g. a long state that only grows, in chunks), so that a write rewrites the parts that
    * changed and not the others. Gives the row's text and the parts from `from` on, which must
    * include every part that differs from those of `previous` (the state as last stored; null: no
-   * row), `from` at most `previous`'s part count; `truncate` when the state has fewer parts than
-   * `previous`. `decodeState` gets the row's text and all parts.
+   * row), `from` at most `previous`'s part count. `decodeState` gets the row's text and all parts.
    */
-  encodeParts?(state: S, previous: S | null): { state: string; from: number; texts: string[]; truncate: boolean };
+  encodeParts?(state: S, previous: S | null): { state: string; from: number; texts: string[] };
   /** recordedAt of an event, in ms (kept per checkpoint: views for an asOf at or after it need no replay). */
   recordedAtMs(event: StoredCaseEvent): number;
   /**
@@ -81,8 +80,8 @@ export function foldBatch<S, F>(
     const facts = p.facts(state);
     const factsText = p.encodeFacts(facts);
     if (p.encodeParts) {
-      const { state: text, from, texts, truncate } = p.encodeParts(state, before!.get(key) ?? null);
-      rows.push({ key, state: text, facts: factsText, parts: truncate ? { from, texts, truncate } : { from, texts } });
+      const { state: text, from, texts } = p.encodeParts(state, before!.get(key) ?? null);
+      rows.push({ key, state: text, facts: factsText, parts: { from, texts } });
     } else {
       rows.push({ key, state: p.encodeState(state), facts: factsText });
     }

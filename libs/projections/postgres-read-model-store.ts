@@ -112,19 +112,10 @@ export class PostgresReadModelStore implements ReadModelStore {
             rows.map((r) => (r.parts ? r.parts.from + r.parts.texts.length : 0))],
         );
         const keys: string[] = [], idx: number[] = [], texts: string[] = [];
-        const truncated: string[] = [], counts: number[] = [];
         for (const r of rows) {
           if (!r.parts) continue;
           const { from, texts: t } = r.parts;
           for (let k = 0; k < t.length; k++) { keys.push(r.key); idx.push(from + k); texts.push(t[k]!); }
-          if (r.parts.truncate) { truncated.push(r.key); counts.push(from + t.length); }
-        }
-        if (truncated.length) {
-          await c.query(
-            `DELETE FROM read_model_part p USING unnest($2::text[], $3::int[]) AS d(k, n)
-             WHERE p.projection = $1 AND p.key = d.k AND p.idx >= d.n`,
-            [projection, truncated, counts],
-          );
         }
         if (keys.length) {
           await c.query(

@@ -1,5 +1,5 @@
 // A state stored in parts (case-digest-v3: a digest in blocks and chunks of entries) on both read
-// model stores: an append writes the row and at most the part it fills, and drops the parts it replaces; the stored state, read back
+// model stores: an append writes the row and, when it fills a chunk, the last part; the stored state, read back
 // by load and scanStates, is the digest; a live follow (one event per commit) and a rebuild store
 // the same rows and parts; a reset drops the parts; a store from before parts gains them.
 import Database from 'better-sqlite3';
@@ -20,8 +20,8 @@ import type { Checkpoint, ReadModelRow, ReadModelStore, StoredState } from './re
 import { SqliteReadModelStore } from './sqlite-read-model-store.js';
 
 const B = DIGEST_BLOCK, C = DIGEST_CHUNK;
-/** Parts of a digest of n entries: its full blocks, then the full chunks after them. */
-const partsOf = (n: number) => Math.floor(n / B) + Math.floor((n % B) / C);
+/** Parts of a digest of n entries: one per block begun, counting only its full chunks. */
+const partsOf = (n: number) => Math.ceil((n - ((n % B) % C)) / B);
 
 /** The log as an event store the runner reads (in this thread, no partitions); `upTo` limits what it holds. */
 function logOf(events: StoredCaseEvent[]): EventStore & { upTo: number } {
@@ -132,7 +132,7 @@ describe.each([
     await backend.close();
   });
 
-  test('given a live follow (one event per commit), then each commit writes the changed row and at most the one part the event fills, parts replaced by a block are dropped, and the stored states are the digests', async () => {
+  test('given a live follow (one event per commit), then each commit writes the changed row and, when the event fills a chunk, the last part, and the stored states are the digests', async () => {
     const log = logOf(events);
     const spy = spied(store);
     const runner = new ProjectionRunner(log, spy.store, p, { batchSize: 1, parallel: false });
@@ -150,7 +150,7 @@ describe.each([
       expect(rows[0]!.parts!.from + rows[0]!.parts!.texts.length).toBe(partsOf(n));
     });
     expect(entries.get('C-1')).toBe(2 * B + C + 3);
-    // C-1's two blocks and one chunk; the chunks of the blocks gone.
+    // C-1's two blocks and the chunk after them.
     expect(await backend.partRows(p.name)).toBe(3);
 
     const loaded = await store.load(p.name, ['C-1', 'C-2', 'C-3']);

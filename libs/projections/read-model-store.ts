@@ -13,10 +13,10 @@ export interface ReadModelRow {
   facts: string;
   /**
    * The state's parts from index `from` on (absent: the state has none). Parts before `from` are kept
-   * as stored; the state has `from + texts.length` parts from now on. Parts stored beyond those are
-   * never read again; `truncate` (the state has fewer parts than before) deletes them.
+   * as stored; the state has `from + texts.length` parts from now on (parts stored beyond those, if
+   * a state ever has fewer than before, are not read again and are overwritten as it grows back).
    */
-  parts?: { from: number; texts: string[]; truncate?: boolean };
+  parts?: { from: number; texts: string[] };
 }
 
 /** A stored state as read back: the row's text and all its parts, in index order. */

@@ -55,7 +55,6 @@ export class SqliteReadModelStore implements ReadModelStore {
       scanStates: this.db.prepare('SELECT key, state, parts FROM read_model_row WHERE projection = ? AND key > ? ORDER BY key LIMIT ?'),
       deleteRows: this.db.prepare('DELETE FROM read_model_row WHERE projection = ?'),
       deleteParts: this.db.prepare('DELETE FROM read_model_part WHERE projection = ?'),
-      deletePartsFrom: this.db.prepare('DELETE FROM read_model_part WHERE projection = ? AND key = ? AND idx >= ?'),
       deleteCheckpoint: this.db.prepare('DELETE FROM read_model_checkpoint WHERE projection = ?'),
     };
   }
@@ -104,10 +103,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       for (const r of rows) {
         const parts = r.parts;
         this.stmts.upsert.run(projection, r.key, r.state, r.facts, parts ? parts.from + parts.texts.length : 0);
-        if (parts) {
-          for (let k = 0; k < parts.texts.length; k++) this.stmts.upsertPart.run(projection, r.key, parts.from + k, parts.texts[k]);
-          if (parts.truncate) this.stmts.deletePartsFrom.run(projection, r.key, parts.from + parts.texts.length);
-        }
+        if (parts) for (let k = 0; k < parts.texts.length; k++) this.stmts.upsertPart.run(projection, r.key, parts.from + k, parts.texts[k]);
       }
       this.stmts.setCheckpoint.run(projection, checkpoint.position, checkpoint.maxRecordedAt);
     }).immediate();

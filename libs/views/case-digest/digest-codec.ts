@@ -8,12 +8,12 @@
 //   differences are short. Field names are gone. About two thirds of the JSON text of
 //   case-digest-v1 for the generated cohort; the event ids (kept whole: a void names its target by
 //   id) are now more than half of what remains. `encodeDigest` gives it whole (case-digest-v2).
-// - case-digest-v3 stores it in parts (`encodeDigestParts`): each full block of DIGEST_BLOCK entries
-//   is a part; the entries after the last full block are cut into chunks of DIGEST_CHUNK entries,
-//   each full chunk a part; the entries after those stay in the row's text, the object above with
-//   only these entries in `e`. A part is an array of entries as above (the differences start again
-//   at each part). When a block fills, its chunks' parts are replaced by the block's one part. The
-//   layout depends on the entries alone, not on how they came.
+// - case-digest-v3 stores it in parts (`encodeDigestParts`): part k holds entries k·DIGEST_BLOCK
+//   onwards, DIGEST_BLOCK of them, except the last part, which holds the entries of the last block
+//   up to a multiple of DIGEST_CHUNK; the entries after those (fewer than DIGEST_CHUNK) stay in the
+//   row's text, the object above with only them in `e`. A part is an array of entries as above (the
+//   differences start again at each part). The layout depends on the entries alone, not on how
+//   they came, and a digest's part count never decreases.
 // - Facts are the values of `CaseFacts` as an array, in the order of FACT_KEYS (`null` for a case
 //   not in view). About a third of the JSON object's text.
 //
@@ -25,8 +25,8 @@ import type { CaseFacts } from './case-facts.js';
 type StoredEntry = [dp: number, t: TypeCode, dO: number, dR: number, i: string, d?: unknown];
 
 /**
- * Entries per part of a digest (case-digest-v3): the full blocks, and within the last block the
- * full chunks. Changing them changes the stored layout: a new projection name.
+ * Entries per part of a digest (case-digest-v3), and the step by which the last part grows.
+ * Changing them changes the stored layout: a new projection name.
  */
 export const DIGEST_BLOCK = 64;
 export const DIGEST_CHUNK = 8;
@@ -71,35 +71,27 @@ export interface DigestParts {
   /** Index of the first part in `texts`: parts before it are unchanged since `previous`. */
   from: number;
   texts: string[];
-  /** The digest has fewer parts than `previous` (a block filled and replaced its chunks). */
-  truncate: boolean;
 }
 
 /**
  * The digest in parts (`block` and `chunk` other than the stored layout's only in tests). Only the
  * parts that can differ from those of `previous` (the digest as last stored; null: nothing stored)
- * are encoded: from the one holding the first entry `previous` does not hold at the same index,
- * or from the block that has filled since. An append therefore encodes the row's text (at most
- * `chunk` − 1 entries, the facts aside), plus once per `chunk` appends the chunk it fills, plus
- * once per `block` appends the block.
+ * are encoded: from the one holding the first entry `previous` does not hold at the same index. An
+ * append therefore encodes the row's text (at most `chunk` − 1 entries, besides the request ids),
+ * plus once per `chunk` appends the last part (at most `block` entries).
  */
 export function encodeDigestParts(
   digest: CaseDigest, previous: CaseDigest | null, block = DIGEST_BLOCK, chunk = DIGEST_CHUNK,
 ): DigestParts {
   const ev = digest.ev;
-  const partsOf = (n: number) => Math.floor(n / block) + Math.floor((n % block) / chunk);
-  const blocks = Math.floor(ev.length / block);
-  const blocked = blocks * block;
-  const parts = partsOf(ev.length);
-  const start = (k: number) => (k < blocks ? k * block : blocked + (k - blocks) * chunk);
+  const inParts = ev.length - (ev.length % block) % chunk; // entries held by parts (the rest: in the row)
+  const parts = Math.ceil(inParts / block);
   const changed = firstChangedEntry(previous, digest);
-  let from = Math.min(parts, changed < blocked ? Math.floor(changed / block) : blocks + Math.floor((changed - blocked) / chunk));
-  const previousBlocks = previous === null ? 0 : Math.floor(previous.ev.length / block);
-  if (previousBlocks < blocks) from = Math.min(from, previousBlocks);
+  const from = changed < inParts ? Math.floor(changed / block) : parts;
   const texts: string[] = new Array(parts - from);
-  for (let k = from; k < parts; k++) texts[k - from] = JSON.stringify(encodeEntries(ev, start(k), start(k + 1)));
-  const state = JSON.stringify({ c: digest.caseId, q: digest.q, e: encodeEntries(ev, start(parts), ev.length) });
-  return { state, from, texts, truncate: previous !== null && partsOf(previous.ev.length) > parts };
+  for (let k = from; k < parts; k++) texts[k - from] = JSON.stringify(encodeEntries(ev, k * block, Math.min(inParts, (k + 1) * block)));
+  const state = JSON.stringify({ c: digest.caseId, q: digest.q, e: encodeEntries(ev, inParts, ev.length) });
+  return { state, from, texts };
 }
 
 /** The digest back from the row's text and all its parts, in order. */

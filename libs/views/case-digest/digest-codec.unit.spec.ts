@@ -83,10 +83,10 @@ function store(parts: string[], written: { from: number; texts: string[] }): str
 
 describe('digest codec in parts (case-digest-v3)', () => {
   const B = DIGEST_BLOCK, C = DIGEST_CHUNK;
-  /** Parts of a digest of n entries: its full blocks, then the full chunks after them. */
-  const partsOf = (n: number) => Math.floor(n / B) + Math.floor((n % B) / C);
+  /** Parts of a digest of n entries: one per block begun, counting only its full chunks. */
+  const partsOf = (n: number) => Math.ceil((n - ((n % B) % C)) / B);
 
-  it.each([1, C - 1, C, C + 1, B - 1, B, B + 1, 2 * B + 1, 2 * B + C + 1])('given a digest of %i entries, when encoded in parts and decoded, then it is the same digest, with one part per full block and per full chunk after them', (n) => {
+  it.each([1, C - 1, C, C + 1, B - 1, B, B + 1, 2 * B + 1, 2 * B + C + 1])('given a digest of %i entries, when encoded in parts and decoded, then it is the same digest, in one part per block begun (counting full chunks only)', (n) => {
     const d = growing(n).after[n - 1]!;
     const { state, from, texts } = encodeDigestParts(d, null);
     expect(from).toBe(0);
@@ -94,7 +94,7 @@ describe('digest codec in parts (case-digest-v3)', () => {
     expect(decodeDigestParts(state, texts)).toEqual(d);
   });
 
-  it('given a digest grown one event at a time past two blocks, when each is encoded against the one before, then only the part a chunk or block fills is written, and the stored parts are those of encoding it at once', () => {
+  it('given a digest grown one event at a time past two blocks, when each is encoded against the one before, then the last part is written only when a chunk fills, and the stored parts are those of encoding it at once', () => {
     const { after } = growing(2 * B + C + 1);
     let parts: string[] = [];
     let previous: CaseDigest | null = null;
@@ -112,7 +112,7 @@ describe('digest codec in parts (case-digest-v3)', () => {
 
   it.each([
     ['the first block', 5, 0],
-    ['the chunks after the last block', B + C + 2, 2],
+    ['the last part', B + C + 2, 1],
   ])('given an event delivered late whose position falls in %s, when encoded against the digest before it, then every part from the one it lands in is written again, and the stored digest is the new one', (_where, index, from) => {
     const { events } = growing(B + 3 * C + 2);
     const late = events[index]!;
