@@ -3,9 +3,16 @@ import { withoutJit } from '../common/postgres-pool.js';
 import { CheckpointConflictError, type Checkpoint, type ReadModelRow, type ReadModelStore, type StoredState } from './read-model-store.js';
 
 const PAGE = 5000;
-/** A row's state and its parts in index order (those below its count), as one text[]. */
-const STATE = `state, ARRAY(SELECT p.text FROM read_model_part p
-  WHERE p.projection = r.projection AND p.key = r.key AND p.idx < r.parts ORDER BY p.idx) AS parts`;
+/**
+ * A row's state and its parts in index order (those below its count), joined by line feeds into one
+ * text (NULL: none). Not a text[]: the driver parses an array's text form character by character in
+ * JavaScript, which made loading 3,646 digests 6 times slower (1.8 s against 0.3 s). Parts never
+ * contain a line feed (ReadModelRow.parts; checked on commit).
+ */
+const STATE = `state, (SELECT string_agg(p.text, E'\\n' ORDER BY p.idx) FROM read_model_part p
+  WHERE p.projection = r.projection AND p.key = r.key AND p.idx < r.parts) AS parts`;
+type JoinedState = { key: string; state: string; parts: string | null };
+const stored = (r: JoinedState): StoredState => ({ state: r.state, parts: r.parts === null ? [] : r.parts.split('\n') });
 const SCHEMA_LOCK = 7_341_001; // advisory lock key: creating the tables once when several processes start together
 
 /** Read models in the same PostgreSQL database (and schema) as the events. */
@@ -67,7 +74,7 @@ export class PostgresReadModelStore implements ReadModelStore {
     const out = new Map<string, StoredState>();
     if (!keys.length) return out;
     const r = await this.pool.query(`SELECT key, ${STATE} FROM read_model_row r WHERE projection = $1 AND key = ANY($2::text[])`, [projection, keys]);
-    for (const row of r.rows as ({ key: string } & StoredState)[]) out.set(row.key, { state: row.state, parts: row.parts });
+    for (const row of r.rows as JoinedState[]) out.set(row.key, stored(row));
     return out;
   }
 
@@ -89,7 +96,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   scanStates(projection: string, onPage: (rows: ({ key: string } & StoredState)[]) => void): Promise<void> {
-    return this.scan(projection, STATE, onPage);
+    return this.scan<JoinedState>(projection, STATE, (rows) => onPage(rows.map((r) => ({ key: r.key, ...stored(r) }))));
   }
 
   async commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void> {
@@ -115,7 +122,10 @@ export class PostgresReadModelStore implements ReadModelStore {
         for (const r of rows) {
           if (!r.parts) continue;
           const { from, texts: t } = r.parts;
-          for (let k = 0; k < t.length; k++) { keys.push(r.key); idx.push(from + k); texts.push(t[k]!); }
+          for (let k = 0; k < t.length; k++) {
+            if (t[k]!.includes('\n')) throw new Error(`projection ${projection}: a part of ${r.key} contains a line feed`);
+            keys.push(r.key); idx.push(from + k); texts.push(t[k]!);
+          }
         }
         if (keys.length) {
           await c.query(

@@ -184,3 +184,18 @@ describe.each([
     expect(p.decodeState(loaded.state, loaded.parts)).toEqual(expected.get('C-1'));
   });
 });
+
+test('given a part holding a line feed (the PostgreSQL store reads parts back joined by line feeds), when committed, then the commit is refused and nothing is written', async () => {
+  const backend = await postgresBackend();
+  const store = await backend.open();
+  try {
+    const row: ReadModelRow = { key: 'C-1', state: '{}', facts: 'null', parts: { from: 0, texts: ['[1]', '[2,\n3]'] } };
+    await expect(store.commit('p', [row], { position: 1, maxRecordedAt: 0 }, 0)).rejects.toThrow(/C-1 contains a line feed/);
+    expect(await store.checkpoint('p')).toEqual({ position: 0, maxRecordedAt: 0 });
+    expect((await store.load('p', ['C-1'])).size).toBe(0);
+    expect(await backend.partRows('p')).toBe(0);
+  } finally {
+    await store.close();
+    await backend.close();
+  }
+});

@@ -15,6 +15,8 @@ export interface ReadModelRow {
    * The state's parts from index `from` on (absent: the state has none). Parts before `from` are kept
    * as stored; the state has `from + texts.length` parts from now on (parts stored beyond those, if
    * a state ever has fewer than before, are not read again and are overwritten as it grows back).
+   * Each text is non-empty and has no line feed (the PostgreSQL store reads a state's parts back
+   * joined by line feeds; JSON text has none).
    */
   parts?: { from: number; texts: string[] };
 }
