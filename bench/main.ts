@@ -1,9 +1,19 @@
 // `npm run bench [-- ledger|views|api|dashboard] [--cases N] [--runs N] [--stores embedded,postgresql]`:
 // runs the benchmarks and writes their tables into BENCHMARKS.md (between markers per section).
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchLedger } from './ledger-bench.js';
+
+/** CPU ms of scripts/cpu-probe.mjs's fixed workload, now (lower: a faster machine at this moment). */
+function cpuProbe(): string {
+  try {
+    return execFileSync(process.execPath, ['scripts/cpu-probe.mjs'], { encoding: 'utf8' }).trim();
+  } catch {
+    return '?';
+  }
+}
 
 function replaceSection(doc: string, name: string, body: string): string {
   const start = `<!-- bench:${name}:start -->`;
@@ -28,6 +38,7 @@ export async function main(argv: string[]): Promise<void> {
   const path = 'BENCHMARKS.md';
   let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
   for (const name of which) {
+    const probeBefore = cpuProbe();
     const started = new Date().toISOString();
     const load = `load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the start`;
     let body: string;
@@ -51,6 +62,7 @@ export async function main(argv: string[]): Promise<void> {
       body = await benchViews({ cases, seed: values.seed ?? 'bench', runs, kinds }, log);
       body += `\n\nMeasured ${started} on ${machine}, ${load}. Reproduce: \`npm run bench -- views --cases ${cases} --runs ${runs}\`.`;
     }
+    body += ` CPU probe (\`node scripts/cpu-probe.mjs\`: one fixed workload's CPU ms, lower is faster; see the top of this file): ${probeBefore} before, ${cpuProbe()} after.`;
     doc = replaceSection(doc, name, body);
     writeFileSync(path, doc);
     log(body);
