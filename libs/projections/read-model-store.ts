@@ -15,10 +15,24 @@ export interface ReadModelRow {
    * The state's parts from index `from` on (absent: the state has none). Parts before `from` are kept
    * as stored; the state has `from + texts.length` parts from now on (parts stored beyond those, if
    * a state ever has fewer than before, are not read again and are overwritten as it grows back).
-   * Each text is non-empty and has no line feed (the PostgreSQL store reads a state's parts back
-   * joined by line feeds; JSON text has none).
+   * Each text is non-empty and has no line feed: both stores read a state's parts back in one
+   * statement, joined by line feeds (`checkedPart`, `splitParts`); JSON text has none.
    */
   parts?: { from: number; texts: string[] };
+}
+
+/**
+ * A part's text as a store may write it: refused (an Error, so the commit's transaction is rolled back)
+ * when empty or holding a line feed, which would not survive `splitParts`.
+ */
+export function checkedPart(projection: string, key: string, text: string): string {
+  if (text.length === 0 || text.includes('\n')) throw new Error(`projection ${projection}: a part of ${key} is empty or contains a line feed`);
+  return text;
+}
+
+/** A state's parts from the stores' one text (parts joined by line feeds in index order; null: none). */
+export function splitParts(joined: string | null): string[] {
+  return joined === null || joined === '' ? [] : joined.split('\n');
 }
 
 /** A stored state as read back: the row's text and all its parts, in index order. */

@@ -1,11 +1,15 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointConflictError, type Checkpoint, type ReadModelRow, type ReadModelStore, type StoredState } from './read-model-store.js';
+import { CheckpointConflictError, checkedPart, splitParts, type Checkpoint, type ReadModelRow, type ReadModelStore, type StoredState } from './read-model-store.js';
 
 const PAGE = 5000;
 
-interface StateRow { key: string; state: string; parts: number }
+/** A row's state and its parts (those below its count) in index order, joined by line feeds (NULL: none): one statement per state. */
+const STATE = `state, (SELECT group_concat(p.text, char(10) ORDER BY p.idx) FROM read_model_part p
+  WHERE p.projection = r.projection AND p.key = r.key AND p.idx < r.parts) AS parts`;
+interface StateRow { key: string; state: string; parts: string | null }
+const stored = (r: StateRow): StoredState => ({ state: r.state, parts: splitParts(r.parts) });
 
 /** Read models in the embedded store's own database file (ledger.sqlite), beside the events. */
 export class SqliteReadModelStore implements ReadModelStore {
@@ -37,8 +41,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     if (!columns.some((c) => c.name === 'parts')) this.db.exec('ALTER TABLE read_model_row ADD COLUMN parts INTEGER NOT NULL DEFAULT 0');
     this.stmts = {
       checkpoint: this.db.prepare('SELECT position, max_recorded_at AS maxRecordedAt FROM read_model_checkpoint WHERE projection = ?'),
-      load: this.db.prepare('SELECT key, state, parts FROM read_model_row WHERE projection = ? AND key = ?'),
-      loadParts: this.db.prepare('SELECT text FROM read_model_part WHERE projection = ? AND key = ? AND idx < ? ORDER BY idx').pluck(),
+      load: this.db.prepare(`SELECT key, ${STATE} FROM read_model_row r WHERE projection = ? AND key = ?`),
       upsert: this.db.prepare(
         'INSERT INTO read_model_row (projection, key, state, facts, parts) VALUES (?, ?, ?, ?, ?) ' +
           'ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state, facts = excluded.facts, parts = excluded.parts',
@@ -52,7 +55,7 @@ export class SqliteReadModelStore implements ReadModelStore {
           'ON CONFLICT (projection) DO UPDATE SET position = excluded.position, max_recorded_at = excluded.max_recorded_at',
       ),
       scanFacts: this.db.prepare('SELECT key, facts FROM read_model_row WHERE projection = ? AND key > ? ORDER BY key LIMIT ?'),
-      scanStates: this.db.prepare('SELECT key, state, parts FROM read_model_row WHERE projection = ? AND key > ? ORDER BY key LIMIT ?'),
+      scanStates: this.db.prepare(`SELECT key, ${STATE} FROM read_model_row r WHERE projection = ? AND key > ? ORDER BY key LIMIT ?`),
       deleteRows: this.db.prepare('DELETE FROM read_model_row WHERE projection = ?'),
       deleteParts: this.db.prepare('DELETE FROM read_model_part WHERE projection = ?'),
       deleteCheckpoint: this.db.prepare('DELETE FROM read_model_checkpoint WHERE projection = ?'),
@@ -67,14 +70,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     const out = new Map<string, StoredState>();
     for (const key of keys) {
       const row = this.stmts.load.get(projection, key) as StateRow | undefined;
-      if (row) out.set(row.key, this.stored(projection, row));
+      if (row) out.set(row.key, stored(row));
     }
     return out;
-  }
-
-  /** A row's state with its parts. */
-  private stored(projection: string, row: StateRow): StoredState {
-    return { state: row.state, parts: row.parts > 0 ? (this.stmts.loadParts.all(projection, row.key, row.parts) as string[]) : [] };
   }
 
   /** Pages of rows in key order (keyset pagination: no OFFSET). */
@@ -93,7 +91,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async scanStates(projection: string, onPage: (rows: ({ key: string } & StoredState)[]) => void): Promise<void> {
     this.scan<StateRow>(this.stmts.scanStates, projection, (rows) =>
-      onPage(rows.map((r) => ({ key: r.key, ...this.stored(projection, r) }))));
+      onPage(rows.map((r) => ({ key: r.key, ...stored(r) }))));
   }
 
   async commit(projection: string, rows: ReadModelRow[], checkpoint: Checkpoint, expectedFrom: number): Promise<void> {
@@ -103,7 +101,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       for (const r of rows) {
         const parts = r.parts;
         this.stmts.upsert.run(projection, r.key, r.state, r.facts, parts ? parts.from + parts.texts.length : 0);
-        if (parts) for (let k = 0; k < parts.texts.length; k++) this.stmts.upsertPart.run(projection, r.key, parts.from + k, parts.texts[k]);
+        if (parts) for (let k = 0; k < parts.texts.length; k++) this.stmts.upsertPart.run(projection, r.key, parts.from + k, checkedPart(projection, r.key, parts.texts[k]!));
       }
       this.stmts.setCheckpoint.run(projection, checkpoint.position, checkpoint.maxRecordedAt);
     }).immediate();
