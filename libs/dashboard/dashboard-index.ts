@@ -73,7 +73,7 @@ export class DashboardIndex {
     const states = await this.readModels.load(caseDigestProjection.name, [...changed]);
     for (const key of changed) {
       const state = states.get(key);
-      const row = state === undefined ? null : rowOf(caseDigestProjection.decodeState(state.state, state.parts));
+      const row = state === undefined ? null : rowOf(caseDigestProjection.decodeState(state));
       if (row === null) this.rows.delete(key); else this.rows.set(key, row);
     }
     this.position = cp.position;
@@ -83,7 +83,7 @@ export class DashboardIndex {
     const rows = new Map<string, CaseRow>();
     await this.readModels.scanStates(caseDigestProjection.name, (page) => {
       for (const r of page) {
-        const row = rowOf(caseDigestProjection.decodeState(r.state, r.parts));
+        const row = rowOf(caseDigestProjection.decodeState(r));
         if (row !== null) rows.set(r.key, row);
       }
     });
@@ -130,7 +130,7 @@ export class DashboardIndex {
     await this.views.catchUp();
     const state = (await this.readModels.load(caseDigestProjection.name, [caseId])).get(caseId);
     if (state === undefined) return null;
-    const digest = caseDigestProjection.decodeState(state.state, state.parts);
+    const digest = caseDigestProjection.decodeState(state);
     const facts = caseFacts(digest, nowMs);
     const entry = worklistEntry(digest, nowMs);
     if (facts === null || entry === null) return null;

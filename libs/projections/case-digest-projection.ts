@@ -1,7 +1,7 @@
 import type { StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
 import { evolveDigest, type CaseDigest } from '../views/case-digest/case-digest.js';
 import { caseFacts, type CaseFacts } from '../views/case-digest/case-facts.js';
-import { decodeDigestParts, encodeDigest, encodeDigestParts, encodeFacts } from '../views/case-digest/digest-codec.js';
+import { decodeDigestParts, encodeDigestParts, encodeFacts } from '../views/case-digest/digest-codec.js';
 import { instantMs } from '../views/domain/instant.js';
 import type { KeyedProjection } from './projection-runner.js';
 
@@ -19,9 +19,8 @@ export const caseDigestProjection: KeyedProjection<CaseDigest, CaseFacts | null>
   startsKey: (e: StoredCaseEvent) => e.streamVersion === 1,
   evolve: evolveDigest,
   facts: (d: CaseDigest) => caseFacts(d, Number.POSITIVE_INFINITY),
-  encodeState: encodeDigest,
-  encodeParts: (d: CaseDigest, previous: CaseDigest | null) => encodeDigestParts(d, previous),
-  decodeState: decodeDigestParts,
+  encodeState: (d: CaseDigest, previous: CaseDigest | null) => encodeDigestParts(d, previous),
+  decodeState: (s) => decodeDigestParts(s.state, s.parts),
   encodeFacts,
   recordedAtMs: (e: StoredCaseEvent) => instantMs(e.metadata.recordedAt),
   // Keyed by caseId alone: fold workers import it from here.

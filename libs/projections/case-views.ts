@@ -155,7 +155,7 @@ export class CaseViews {
       const rows = await next;
       next = from + LOAD_CHUNK < replay.length ? load(from + LOAD_CHUNK) : null;
       for (const s of rows.values()) {
-        const f = caseFacts(caseDigestProjection.decodeState(s.state, s.parts), params.asOfMs);
+        const f = caseFacts(caseDigestProjection.decodeState(s), params.asOfMs);
         if (f !== null) input.push(f);
       }
     }

@@ -1,5 +1,5 @@
 import type { StoredCaseEvent } from '../case-ledger/domain/vocabulary.js';
-import type { ReadModelRow } from './read-model-store.js';
+import type { ReadModelRow, StoredState } from './read-model-store.js';
 
 /** A row a commit wrote: its key, its facts as objects and as stored text. */
 export interface CommittedRow<F> { key: string; facts: F; factsText: string }
@@ -19,18 +19,16 @@ export interface KeyedProjection<S, F = unknown> {
   evolve(state: S | null, event: StoredCaseEvent): S;
   /** What queries read for "now", derived from the state whenever the row is written. */
   facts(state: S): F;
-  /** The stored text of a state (whole, no parts) and of its facts, and a state back from its text and parts. */
-  encodeState(state: S): string;
-  decodeState(text: string, parts: readonly string[]): S;
-  encodeFacts(facts: F): string;
   /**
-   * Optional, used instead of `encodeState` when given: the state stored as the row's text and
-   * parts (e.g. a long state that only grows, in chunks), so that a write rewrites the parts that
-   * changed and not the others. Gives the row's text and the parts from `from` on, which must
-   * include every part that differs from those of `previous` (the state as last stored; null: no
-   * row), `from` at most `previous`'s part count. `decodeState` gets the row's text and all parts.
+   * The stored text of a state: the row's text and parts (e.g. a long state that only grows, in
+   * chunks; a state stored whole has none), so that a write rewrites the parts that changed and not
+   * the others. Gives the parts from `from` on, which must include every part that differs from
+   * those of `previous` (the state as last stored; null: no row), `from` at most `previous`'s part
+   * count. `decodeState` gets the row's text and all its parts.
    */
-  encodeParts?(state: S, previous: S | null): { state: string; from: number; texts: string[] };
+  encodeState(state: S, previous: S | null): { state: string; from: number; texts: string[] };
+  decodeState(stored: StoredState): S;
+  encodeFacts(facts: F): string;
   /** recordedAt of an event, in ms (kept per checkpoint: views for an asOf at or after it need no replay). */
   recordedAtMs(event: StoredCaseEvent): number;
   /**
@@ -61,16 +59,16 @@ export function foldBatch<S, F>(
   maxRecordedAt: number,
 ): FoldedBatch<S, F> {
   const changed = new Map<string, S>();
-  // States as stored before the batch, for the projections that write only the parts that changed.
-  const before = p.encodeParts ? new Map<string, S | null>() : undefined;
+  // States as stored before the batch: encodeState writes only the parts that changed since.
+  const before = new Map<string, S | null>();
   for (const e of events) {
     const key = p.keyOf(e);
-    let state = changed.get(key);
-    if (state === undefined) {
-      state = stateOf(key) ?? undefined;
-      before?.set(key, state ?? null);
+    let state = changed.get(key) ?? null;
+    if (!changed.has(key)) {
+      state = stateOf(key) ?? null;
+      before.set(key, state);
     }
-    changed.set(key, p.evolve(state ?? null, e));
+    changed.set(key, p.evolve(state, e));
     const rec = p.recordedAtMs(e);
     if (rec > maxRecordedAt) maxRecordedAt = rec;
   }
@@ -79,12 +77,8 @@ export function foldBatch<S, F>(
   for (const [key, state] of changed) {
     const facts = p.facts(state);
     const factsText = p.encodeFacts(facts);
-    if (p.encodeParts) {
-      const { state: text, from, texts } = p.encodeParts(state, before!.get(key) ?? null);
-      rows.push({ key, state: text, facts: factsText, parts: { from, texts } });
-    } else {
-      rows.push({ key, state: p.encodeState(state), facts: factsText });
-    }
+    const { state: text, from, texts } = p.encodeState(state, before.get(key) ?? null);
+    rows.push({ key, state: text, facts: factsText, parts: { from, texts } });
     published.push({ key, facts, factsText });
   }
   return { changed, maxRecordedAt, rows, published };

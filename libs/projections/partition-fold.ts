@@ -57,7 +57,7 @@ export class PartitionFold<S, F> {
 
   /** States loaded from the read model (committed: nothing pending holds these keys). */
   seed(rows: Map<string, StoredState>): void {
-    for (const [k, s] of rows) this.cache.set(k, this.projection.decodeState(s.state, s.parts));
+    for (const [k, s] of rows) this.cache.set(k, this.projection.decodeState(s));
   }
 
   fold(events: StoredCaseEvent[]): FoldResult<F> {

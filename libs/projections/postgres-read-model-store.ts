@@ -51,7 +51,7 @@ export class PostgresReadModelStore implements ReadModelStore {
         -- compressed and moved to TOAST whenever they pass 2 KB: each rewrite costs less (issue 3).
         ALTER TABLE read_model_row ALTER COLUMN state SET STORAGE MAIN, ALTER COLUMN facts SET STORAGE MAIN,
           SET (toast_tuple_target = 8160);
-        -- A state's parts (KeyedProjection.encodeParts) and how many the row has (0 for rows from before).
+        -- A state's parts (KeyedProjection.encodeState) and how many the row has (0 for rows from before).
         ALTER TABLE read_model_row ADD COLUMN IF NOT EXISTS parts integer NOT NULL DEFAULT 0;
         CREATE TABLE IF NOT EXISTS read_model_part (
           projection text NOT NULL, key text COLLATE "C" NOT NULL, idx integer NOT NULL, text text NOT NULL,

@@ -251,7 +251,7 @@ export class ProjectionRunner<S, F = unknown> implements Projector {
     // Rows to look up: keys not cached, unless the batch starts them (no row can exist yet).
     const missing = keysToLoad(p, batch, (key) => this.cache.has(key));
     if (missing.length) {
-      for (const [k, s] of await this.readModels.load(p.name, missing)) this.cache.set(k, p.decodeState(s.state, s.parts));
+      for (const [k, s] of await this.readModels.load(p.name, missing)) this.cache.set(k, p.decodeState(s));
     }
     const { changed, maxRecordedAt, rows, published } = foldBatch(p, batch, (key) => this.cache.get(key), from.maxRecordedAt);
     const cp: Checkpoint = { position: batch[batch.length - 1]!.position, maxRecordedAt };

@@ -1,6 +1,6 @@
 // Durable read models: one row per key (a case), kept in the same database as the events, with the
 // projection's checkpoint written in the same transaction as the rows it covers. A row's state may
-// have parts besides (a long state in chunks, KeyedProjection.encodeParts): stored apart, by index,
+// have parts besides (a long state in chunks, KeyedProjection.encodeState): stored apart, by index,
 // so that a write rewrites only the parts that changed.
 
 export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');

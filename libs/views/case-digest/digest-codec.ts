@@ -7,7 +7,7 @@
 //   back the same numbers; positions and instants of one case are close together, so the
 //   differences are short. Field names are gone. About two thirds of the JSON text of
 //   case-digest-v1 for the generated cohort; the event ids (kept whole: a void names its target by
-//   id) are now more than half of what remains. `encodeDigest` gives it whole (case-digest-v2).
+//   id) are now more than half of what remains. case-digest-v2 stored it whole.
 // - case-digest-v3 stores it in parts (`encodeDigestParts`): part k holds entries k·DIGEST_BLOCK
 //   onwards, DIGEST_BLOCK of them, except the last part, which holds the entries of the last block
 //   up to a multiple of DIGEST_CHUNK; the entries after those (fewer than DIGEST_CHUNK) stay in the
@@ -55,14 +55,6 @@ function decodeEntries(se: readonly StoredEntry[], ev: DigestEntry[]): void {
     if (s.length > 5) entry.d = s[5];
     ev.push(entry);
   }
-}
-
-export function encodeDigest(digest: CaseDigest): string {
-  return JSON.stringify({ c: digest.caseId, q: digest.q, e: encodeEntries(digest.ev, 0, digest.ev.length) });
-}
-
-export function decodeDigest(text: string): CaseDigest {
-  return decodeDigestParts(text, []);
 }
 
 /** A digest stored in parts: the row's text, and the parts from `from` on (the digest has `from + texts.length`). */
